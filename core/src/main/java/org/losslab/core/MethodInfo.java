@@ -1,0 +1,163 @@
+package org.losslab.core;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The registry record of one loss or optimizer: its names, documentation, typed parameters, capability
+ * flags and factory. {@code list}, {@code describe}, descriptor validation and the parameterized recipe
+ * tests all read this record.
+ *
+ * @param <T> what the factory builds (an ND4J loss function, an optimizer)
+ */
+public final class MethodInfo<T> {
+  private final String name;
+  private final List<String> aliases;
+  private final String description;
+  private final String paper;
+  private final List<ParamSpec> params;
+  private final Set<Capability> capabilities;
+  private final Map<String, String> notes;
+  private final Function<Params, T> factory;
+
+  private MethodInfo(Builder<T> b) {
+    this.name = Objects.requireNonNull(b.name, "name");
+    this.aliases = List.copyOf(b.aliases);
+    this.description = Objects.requireNonNull(b.description, "description of " + name);
+    this.paper = b.paper == null ? "" : b.paper;
+    this.params = List.copyOf(b.params);
+    this.capabilities = b.capabilities.isEmpty() ? Set.of() : Set.copyOf(b.capabilities);
+    this.notes = Map.copyOf(b.notes);
+    this.factory = Objects.requireNonNull(b.factory, "factory of " + name);
+  }
+
+  public static <T> Builder<T> builder(String name) {
+    return new Builder<>(name);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public List<String> aliases() {
+    return aliases;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  public String paper() {
+    return paper;
+  }
+
+  public List<ParamSpec> params() {
+    return params;
+  }
+
+  public Set<Capability> capabilities() {
+    return capabilities;
+  }
+
+  public boolean has(Capability c) {
+    return capabilities.contains(c);
+  }
+
+  /** Free-form facts shown by {@code describe} (e.g. guidance from the paper, output activation). */
+  public Map<String, String> notes() {
+    return notes;
+  }
+
+  /**
+   * Fills defaults and validates the given values.
+   *
+   * @throws IllegalArgumentException for an unknown parameter (listing the known ones) or an invalid value
+   */
+  public Params resolve(Map<String, ?> given) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    Map<String, ?> in = given == null ? Map.of() : given;
+    for (String key : in.keySet()) {
+      if (params.stream().noneMatch(p -> p.name().equals(key))) {
+        List<String> known = params.stream().map(ParamSpec::name).toList();
+        throw new IllegalArgumentException(name + " has no parameter '" + key + "'"
+            + Names.suggestion(key, known)
+            + (known.isEmpty() ? "; it takes no parameters" : "; its parameters are " + String.join(", ", known)));
+      }
+    }
+    for (ParamSpec p : params) {
+      Object raw = in.containsKey(p.name()) ? in.get(p.name()) : p.defaultValue();
+      try {
+        out.put(p.name(), p.coerce(raw));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+      }
+    }
+    return new Params(out);
+  }
+
+  /** Builds an instance from user values (defaults filled, everything validated). */
+  public T create(Map<String, ?> given) {
+    return factory.apply(resolve(given));
+  }
+
+  /** Fluent construction of a record; one per registered method. */
+  public static final class Builder<T> {
+    private final String name;
+    private final List<String> aliases = new ArrayList<>();
+    private String description;
+    private String paper;
+    private final List<ParamSpec> params = new ArrayList<>();
+    private final Set<Capability> capabilities = EnumSet.noneOf(Capability.class);
+    private final Map<String, String> notes = new LinkedHashMap<>();
+    private Function<Params, T> factory;
+
+    private Builder(String name) {
+      this.name = name;
+    }
+
+    public Builder<T> aliases(String... a) {
+      aliases.addAll(List.of(a));
+      return this;
+    }
+
+    public Builder<T> description(String d) {
+      description = d;
+      return this;
+    }
+
+    public Builder<T> paper(String p) {
+      paper = p;
+      return this;
+    }
+
+    public Builder<T> param(ParamSpec p) {
+      params.add(p);
+      return this;
+    }
+
+    public Builder<T> capabilities(Capability... c) {
+      capabilities.addAll(List.of(c));
+      return this;
+    }
+
+    public Builder<T> note(String key, String text) {
+      notes.put(key, text);
+      return this;
+    }
+
+    public Builder<T> factory(Function<Params, T> f) {
+      factory = f;
+      return this;
+    }
+
+    public MethodInfo<T> build() {
+      return new MethodInfo<>(this);
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package org.losslab.datasets;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * An in-memory classification data set: one feature row per sample, an integer label per sample.
+ *
+ * <p>Features are a 2-D array {@code [n, d]}; {@link #sampleShape()} says how a row is laid out for
+ * models that care (e.g. {@code [1, 28, 28]} for images, {@code [d]} for tables). Labels are class
+ * indices in {@code [0, numClasses)}. {@link #provenance()} records where the data came from (files and
+ * their SHA-256, generator parameters, noise injected) so a run can say exactly what it trained on.
+ */
+public final class Dataset {
+  private final String name;
+  private final INDArray features;
+  private final int[] labels;
+  private final int numClasses;
+  private final long[] sampleShape;
+  private final Map<String, String> provenance;
+
+  public Dataset(String name, INDArray features, int[] labels, int numClasses, long[] sampleShape,
+                 Map<String, String> provenance) {
+    this.name = Objects.requireNonNull(name);
+    this.features = Objects.requireNonNull(features);
+    this.labels = labels.clone();
+    this.numClasses = numClasses;
+    this.sampleShape = sampleShape.clone();
+    this.provenance = Map.copyOf(provenance);
+    if (features.rank() != 2 || features.rows() != labels.length) {
+      throw new IllegalArgumentException(name + ": features " + Arrays.toString(features.shape())
+          + " do not match " + labels.length + " labels");
+    }
+    long prod = Arrays.stream(sampleShape).reduce(1, (a, b) -> a * b);
+    if (prod != features.columns()) {
+      throw new IllegalArgumentException(name + ": sample shape " + Arrays.toString(sampleShape)
+          + " does not hold " + features.columns() + " features");
+    }
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] < 0 || labels[i] >= numClasses) {
+        throw new IllegalArgumentException(name + ": label " + labels[i] + " of sample " + i
+            + " is outside [0, " + numClasses + ")");
+      }
+    }
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** {@code [n, d]}, float or double. */
+  public INDArray features() {
+    return features;
+  }
+
+  /** A copy of the labels. */
+  public int[] labels() {
+    return labels.clone();
+  }
+
+  public int label(int i) {
+    return labels[i];
+  }
+
+  public int numClasses() {
+    return numClasses;
+  }
+
+  public long[] sampleShape() {
+    return sampleShape.clone();
+  }
+
+  public int size() {
+    return labels.length;
+  }
+
+  public int numFeatures() {
+    return (int) features.columns();
+  }
+
+  public Map<String, String> provenance() {
+    return provenance;
+  }
+
+  /** The rows at the given indices, in that order (a copy). */
+  public Dataset subset(int[] indices, String suffix) {
+    int[] sub = new int[indices.length];
+    for (int i = 0; i < indices.length; i++) sub[i] = labels[indices[i]];
+    INDArray f = features.getRows(indices);
+    return new Dataset(name + suffix, f, sub, numClasses, sampleShape, provenance);
+  }
+
+  /** Same features, new labels (e.g. after noise injection), with extra provenance entries. */
+  public Dataset withLabels(int[] newLabels, Map<String, String> extraProvenance) {
+    Map<String, String> p = new LinkedHashMap<>(provenance);
+    p.putAll(extraProvenance);
+    return new Dataset(name, features, newLabels, numClasses, sampleShape, p);
+  }
+
+  /** Same labels, new features (e.g. after standardisation). */
+  public Dataset withFeatures(INDArray newFeatures, Map<String, String> extraProvenance) {
+    Map<String, String> p = new LinkedHashMap<>(provenance);
+    p.putAll(extraProvenance);
+    return new Dataset(name, newFeatures, labels, numClasses, sampleShape, p);
+  }
+}

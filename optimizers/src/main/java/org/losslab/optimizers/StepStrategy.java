@@ -1,0 +1,20 @@
+package org.losslab.optimizers;
+
+/**
+ * How one optimisation step is taken. Element-wise methods use {@link PlainStep}; methods that
+ * evaluate the loss more than once per step and move the parameters between evaluations (SAM, ASAM,
+ * UDIM) implement this and run inside the same trainer, checkpointing and clipping.
+ *
+ * <p>Contract: {@link StepContext#update} must be called exactly once per step (it applies the update
+ * and advances the optimizer's state); any parameter change made before it must be undone by the hook
+ * unless it is meant to stay.
+ */
+public interface StepStrategy {
+  /** Takes one step on the context's batch and returns the loss value to report for it. */
+  double step(StepContext ctx);
+
+  /** Forward/backward passes per step, for throughput accounting. */
+  default int passesPerStep() {
+    return 1;
+  }
+}
