@@ -1,0 +1,54 @@
+package org.losslab.training;
+
+import org.losslab.datasets.Dataset;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Turns sample indices into DL4J mini-batches. The label matrix (one-hot, or a single 0/1 column for
+ * binary-output losses) is built once, so a batch costs two row gathers.
+ */
+public final class Batches {
+  private final INDArray features;
+  private final INDArray labels;
+
+  public Batches(Dataset data, int outputColumns, DataType dataType) {
+    this.features = data.features().dataType() == dataType ? data.features() : data.features().castTo(dataType);
+    this.labels = labelMatrix(data, outputColumns, dataType);
+  }
+
+  /** One-hot rows, or a 0/1 column when the model has a single output (binary losses). */
+  public static INDArray labelMatrix(Dataset data, int outputColumns, DataType dataType) {
+    int n = data.size();
+    if (outputColumns == 1) {
+      if (data.numClasses() != 2) {
+        throw new IllegalArgumentException("a single-output (binary) loss needs 2 classes, but " + data.name()
+            + " has " + data.numClasses());
+      }
+      float[] y = new float[n];
+      for (int i = 0; i < n; i++) y[i] = data.label(i);
+      return Nd4j.create(y, new long[] {n, 1}).castTo(dataType);
+    }
+    if (outputColumns != data.numClasses()) {
+      throw new IllegalArgumentException("the model has " + outputColumns + " outputs but " + data.name()
+          + " has " + data.numClasses() + " classes");
+    }
+    float[] y = new float[n * outputColumns];
+    for (int i = 0; i < n; i++) y[i * outputColumns + data.label(i)] = 1f;
+    return Nd4j.create(y, new long[] {n, outputColumns}).castTo(dataType);
+  }
+
+  public DataSet batch(int[] indices) {
+    return new DataSet(features.getRows(indices), labels.getRows(indices));
+  }
+
+  public INDArray features() {
+    return features;
+  }
+
+  public INDArray labels() {
+    return labels;
+  }
+}

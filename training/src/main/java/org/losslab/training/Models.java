@@ -1,0 +1,114 @@
+package org.losslab.training;
+
+import java.util.List;
+import java.util.Locale;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.losslab.losses.OutputSpec;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.regularization.Regularization;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+
+/** Builds the networks a descriptor names, with the output layer the loss asks for. */
+public final class Models {
+  private Models() {}
+
+  /**
+   * @param sampleShape  layout of one input row ({@code [d]} or {@code [c, h, w]})
+   * @param numClasses   classes of the problem (the loss decides the output width)
+   * @param regularization applied to weights only (biases are never decayed)
+   */
+  public static MultiLayerNetwork build(ModelSpec spec, long[] sampleShape, int numClasses, ILossFunction loss,
+                                        IUpdater updater, List<Regularization> regularization, long seed,
+                                        DataType dataType) {
+    int nIn = (int) java.util.Arrays.stream(sampleShape).reduce(1, (a, b) -> a * b);
+    int nOut = OutputSpec.columnsOf(loss, numClasses);
+    Activation outAct = OutputSpec.activationOf(loss);
+    Activation hiddenAct = activation(spec.activation());
+    WeightInit init = weightInit(spec.init());
+
+    NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder()
+        .seed(seed)
+        .dataType(dataType)
+        .updater(updater)
+        .weightInit(init)
+        .trainingWorkspaceMode(WorkspaceMode.ENABLED)
+        .inferenceWorkspaceMode(WorkspaceMode.ENABLED);
+    if (!regularization.isEmpty()) b.regularization(regularization);
+
+    NeuralNetConfiguration.ListBuilder lb = b.list();
+    int layer = 0;
+    switch (spec.type()) {
+      case "linear" -> { }
+      case "mlp" -> {
+        int in = nIn;
+        for (int width : spec.hidden()) {
+          DenseLayer.Builder d = new DenseLayer.Builder().nIn(in).nOut(width).activation(hiddenAct);
+          if (spec.dropout() > 0) d.dropOut(new Dropout(1.0 - spec.dropout()));
+          lb.layer(layer++, d.build());
+          in = width;
+        }
+        nIn = in;
+      }
+      case "cnn" -> {
+        if (sampleShape.length != 3) {
+          throw new IllegalArgumentException("model type cnn needs image data [channels, height, width], got "
+              + sampleShape.length + "-D samples");
+        }
+        List<Integer> channels = spec.channels().isEmpty() ? List.of(16, 32) : spec.channels();
+        for (int c : channels) {
+          lb.layer(layer++, new ConvolutionLayer.Builder(spec.kernel(), spec.kernel()).nOut(c)
+              .convolutionMode(org.deeplearning4j.nn.conf.ConvolutionMode.Same).activation(hiddenAct).build());
+          lb.layer(layer++, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+              .kernelSize(2, 2).stride(2, 2).build());
+        }
+        int dense = spec.hidden().isEmpty() ? 128 : spec.hidden().get(0);
+        DenseLayer.Builder d = new DenseLayer.Builder().nOut(dense).activation(hiddenAct);
+        if (spec.dropout() > 0) d.dropOut(new Dropout(1.0 - spec.dropout()));
+        lb.layer(layer++, d.build());
+        lb.layer(layer, new OutputLayer.Builder(loss).nOut(nOut).activation(outAct).build());
+        lb.setInputType(InputType.convolutionalFlat(sampleShape[1], sampleShape[2], sampleShape[0]));
+        return init(lb);
+      }
+      default -> throw new IllegalArgumentException("unknown model type '" + spec.type() + "'; known: "
+          + String.join(", ", ModelSpec.TYPES));
+    }
+    lb.layer(layer, new OutputLayer.Builder(loss).nIn(nIn).nOut(nOut).activation(outAct).build());
+    return init(lb);
+  }
+
+  private static MultiLayerNetwork init(NeuralNetConfiguration.ListBuilder lb) {
+    MultiLayerNetwork net = new MultiLayerNetwork(lb.build());
+    net.init();
+    return net;
+  }
+
+  /** A DL4J activation by its lower-case name; fails with the allowed names. */
+  public static Activation activation(String name) {
+    try {
+      return Activation.valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_'));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("unknown activation '" + name + "'; known: relu, tanh, sigmoid, elu, gelu, "
+          + "leakyrelu, swish, identity, ...");
+    }
+  }
+
+  public static WeightInit weightInit(String name) {
+    try {
+      return WeightInit.valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_'));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("unknown weight init '" + name + "'; known: xavier, xavier_uniform, relu, "
+          + "relu_uniform, lecun_normal, ...");
+    }
+  }
+}

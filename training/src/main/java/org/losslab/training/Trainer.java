@@ -1,0 +1,209 @@
+package org.losslab.training;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+import me.tongfei.progressbar.ProgressBar;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.losslab.datasets.Dataset;
+import org.losslab.losses.OutputSpec;
+import org.losslab.losses.StatefulLoss;
+import org.losslab.losses.StepAware;
+import org.losslab.losses.StepInfo;
+import org.losslab.optimizers.StepStrategy;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The training loop over a DL4J {@link MultiLayerNetwork}.
+ *
+ * <p>Each step: take the next batch of the epoch's seeded permutation, tell a {@link StepAware} loss the
+ * batch's sample indices, re-seed ND4J from (seed, step), and let the {@link StepStrategy} take the step
+ * (DL4J's own {@code fit()} does the update, with clipping and the NaN check hooked in before the
+ * updater). After each epoch: evaluate, report, early-stop, checkpoint. Everything the next step depends
+ * on is either in the checkpoint or a function of (seed, epoch, step), so resuming is exact.
+ */
+public final class Trainer {
+  private static final Logger log = LoggerFactory.getLogger(Trainer.class);
+
+  private final MultiLayerNetwork net;
+  private final StepStrategy strategy;
+  private final TrainerConfig cfg;
+  private final TrainerState state;
+  private final boolean resumed;
+  private final List<Consumer<EpochMetrics>> observers = new ArrayList<>();
+  private final StepHookListener hookListener = new StepHookListener();
+
+  public Trainer(MultiLayerNetwork net, StepStrategy strategy, TrainerConfig cfg) {
+    this(net, strategy, cfg, new TrainerState(), false);
+  }
+
+  private Trainer(MultiLayerNetwork net, StepStrategy strategy, TrainerConfig cfg, TrainerState state, boolean resumed) {
+    this.net = net;
+    this.strategy = strategy;
+    this.cfg = cfg;
+    this.state = state;
+    this.resumed = resumed;
+    net.addListeners(hookListener);
+  }
+
+  /** Continues from a checkpoint with its network (parameters, updater and loss state restored). */
+  public static Trainer resume(Checkpoint ckpt, StepStrategy strategy, TrainerConfig cfg) {
+    return new Trainer(ckpt.network(), strategy, cfg, ckpt.state(), true);
+  }
+
+  public MultiLayerNetwork network() {
+    return net;
+  }
+
+  public long step() {
+    return state.step;
+  }
+
+  /** Called after each finished epoch, e.g. to append a row to metrics.csv. */
+  public void onEpoch(Consumer<EpochMetrics> observer) {
+    observers.add(observer);
+  }
+
+  public ILossFunction loss() {
+    return Checkpoint.lossOf(net);
+  }
+
+  /**
+   * Trains on {@code train}; evaluates on {@code validation} (may be null) and {@code test} (may be null)
+   * after every epoch.
+   */
+  public TrainResult fit(Dataset train, Dataset validation, Dataset test) {
+    ILossFunction loss = loss();
+    int outCols = OutputSpec.columnsOf(loss, train.numClasses());
+    var dtype = net.params().dataType();
+    Batches trainBatches = new Batches(train, outCols, dtype);
+    Batches valBatches = validation == null ? null : new Batches(validation, outCols, dtype);
+    Batches testBatches = test == null ? null : new Batches(test, outCols, dtype);
+    Evaluator evaluator = new Evaluator(Math.max(cfg.batchSize(), 1024), cfg.topK());
+    if (loss instanceof StatefulLoss s && !resumed) s.initState(train.size());
+
+    int n = train.size();
+    int batchesPerEpoch = (n + cfg.batchSize() - 1) / cfg.batchSize();
+    NetworkStepContext ctx = new NetworkStepContext(net, hookListener);
+    List<EpochMetrics> history = new ArrayList<>();
+    EvalResult lastTest = null;
+    String status = "completed";
+    String message = "trained " + cfg.epochs() + " epochs";
+
+    try {
+      while (state.epoch < cfg.epochs()) {
+        int epoch = state.epoch;
+        int[] order = EpochOrder.permutation(n, cfg.seed(), epoch);
+        long t0 = System.nanoTime();
+        try (ProgressBar bar = cfg.progress() ? Progress.bar(epoch, cfg.epochs(), n, state.batchInEpoch * cfg.batchSize()) : null) {
+          for (int b = state.batchInEpoch; b < batchesPerEpoch; b++) {
+            if (cfg.maxSteps() > 0 && state.step >= cfg.maxSteps()) {
+              state.epochSeconds += (System.nanoTime() - t0) / 1e9;
+              saveCheckpoint();
+              return new TrainResult("step_limit", "stopped at step " + state.step + " (step limit)", history,
+                  state.step, state.bestEpoch, lastTest, optimizerStateBytes(), net.numParams());
+            }
+            int from = b * cfg.batchSize();
+            int[] idx = Arrays.copyOfRange(order, from, Math.min(n, from + cfg.batchSize()));
+            DataSet batch = trainBatches.batch(idx);
+            if (loss instanceof StepAware sa) sa.beginStep(new StepInfo(idx, n, epoch, state.step, cfg.seed()));
+            Nd4j.getRandom().setSeed(Seeds.mix(cfg.seed(), state.step));
+            ctx.reset(batch, cfg.clipNorm(), state.step, epoch);
+            double l = strategy.step(ctx);
+            state.epochLossSum += l * idx.length;
+            state.epochLossCount += idx.length;
+            state.step++;
+            state.batchInEpoch = b + 1;
+            if (bar != null) {
+              bar.stepBy(idx.length);
+              bar.setExtraMessage(String.format(" loss %.4f", state.epochLossSum / state.epochLossCount));
+            }
+          }
+        }
+        double seconds = state.epochSeconds + (System.nanoTime() - t0) / 1e9;
+        EvalResult val = valBatches == null ? null : evaluator.evaluate(net, validation, valBatches);
+        lastTest = testBatches == null ? null : evaluator.evaluate(net, test, testBatches);
+        EpochMetrics m = new EpochMetrics(epoch, state.step, currentLearningRate(), state.epochLossSum / Math.max(1, state.epochLossCount),
+            val, lastTest, seconds, n / seconds);
+        history.add(m);
+        observers.forEach(o -> o.accept(m));
+        log.info("epoch {}: train loss {} {}", epoch + 1, m.trainLoss(), lastTest == null ? "" : "test acc " + lastTest.accuracy());
+
+        boolean stop = updateEarlyStopping(m);
+        state.epoch++;
+        state.batchInEpoch = 0;
+        state.epochLossSum = 0;
+        state.epochLossCount = 0;
+        state.epochSeconds = 0;
+        if (state.epoch == cfg.epochs() || stop || state.epoch % cfg.checkpointEvery() == 0) saveCheckpoint();
+        if (stop) {
+          status = "early_stopped";
+          message = "early stopping after epoch " + (epoch + 1) + ": " + cfg.earlyStopping().metric()
+              + " did not improve for " + cfg.earlyStopping().patience() + " epochs (best epoch " + (state.bestEpoch + 1) + ")";
+          break;
+        }
+      }
+    } catch (NonFiniteLossException e) {
+      return new TrainResult("diverged", e.getMessage(), history, state.step, state.bestEpoch, lastTest,
+          optimizerStateBytes(), net.numParams());
+    }
+    return new TrainResult(status, message, history, state.step, state.bestEpoch, lastTest, optimizerStateBytes(), net.numParams());
+  }
+
+  private boolean updateEarlyStopping(EpochMetrics m) {
+    TrainerConfig.EarlyStopping es = cfg.earlyStopping();
+    if (es == null) {
+      state.bestEpoch = m.epoch();
+      return false;
+    }
+    double v = metric(m, es.metric());
+    if (Double.isNaN(state.best) || es.improves(v, state.best)) {
+      state.best = v;
+      state.bestEpoch = m.epoch();
+      state.badEpochs = 0;
+      return false;
+    }
+    return ++state.badEpochs >= es.patience();
+  }
+
+  /** {@code val_loss}, {@code val_accuracy}, {@code val_top5}, {@code train_loss}. */
+  static double metric(EpochMetrics m, String name) {
+    if (name.equals("train_loss")) return m.trainLoss();
+    if (name.startsWith("val_")) {
+      if (m.validation() == null) throw new IllegalStateException(name + " needs a validation set");
+      return m.validation().metric(name.substring(4));
+    }
+    throw new IllegalArgumentException("unknown early-stopping metric '" + name + "'");
+  }
+
+  private double currentLearningRate() {
+    var u = net.getLayer(0).conf().getLayer();
+    if (u instanceof org.deeplearning4j.nn.conf.layers.BaseLayer bl && bl.getIUpdater() != null
+        && bl.getIUpdater().hasLearningRate()) {
+      return bl.getIUpdater().getLearningRate((int) Math.max(0, state.step - 1), state.epoch);
+    }
+    return Double.NaN;
+  }
+
+  /** Bytes of DL4J updater state actually allocated for this network. */
+  public long optimizerStateBytes() {
+    var view = net.getUpdater() == null ? null : net.getUpdater().getStateViewArray();
+    return view == null ? 0 : view.length() * view.dataType().width();
+  }
+
+  private void saveCheckpoint() {
+    if (cfg.checkpointDir() == null) return;
+    try {
+      Checkpoint.write(cfg.checkpointDir(), net, state);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write checkpoint to " + cfg.checkpointDir() + ": " + e.getMessage(), e);
+    }
+  }
+}

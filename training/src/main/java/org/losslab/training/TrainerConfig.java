@@ -1,0 +1,60 @@
+package org.losslab.training;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * How the trainer runs.
+ *
+ * @param epochs          epochs to train
+ * @param batchSize       samples per step
+ * @param seed            the one seed: ND4J (init, dropout), data order and randomized losses derive from it
+ * @param clipNorm        global L2 norm bound on the batch-mean gradient across the whole model; 0 = off
+ * @param topK            extra top-k accuracies to report (k &gt; 1)
+ * @param earlyStopping   null for none
+ * @param checkpointDir   where checkpoints go; null = none
+ * @param checkpointEvery epochs between checkpoints (the last epoch is always checkpointed)
+ * @param maxSteps        stop after this many global steps (for resumable partial runs); 0 = no limit
+ * @param progress        draw a terminal progress bar
+ */
+public record TrainerConfig(int epochs, int batchSize, long seed, double clipNorm, List<Integer> topK,
+                            EarlyStopping earlyStopping, Path checkpointDir, int checkpointEvery, long maxSteps,
+                            boolean progress) {
+  public TrainerConfig {
+    if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+    if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+    if (clipNorm < 0) throw new IllegalArgumentException("clip norm must be >= 0, got " + clipNorm);
+    topK = topK == null ? List.of() : List.copyOf(topK);
+    checkpointEvery = Math.max(1, checkpointEvery);
+  }
+
+  public static TrainerConfig of(int epochs, int batchSize, long seed) {
+    return new TrainerConfig(epochs, batchSize, seed, 0, List.of(), null, null, 1, 0, false);
+  }
+
+  public TrainerConfig withCheckpoints(Path dir) {
+    return new TrainerConfig(epochs, batchSize, seed, clipNorm, topK, earlyStopping, dir, checkpointEvery, maxSteps, progress);
+  }
+
+  public TrainerConfig withMaxSteps(long steps) {
+    return new TrainerConfig(epochs, batchSize, seed, clipNorm, topK, earlyStopping, checkpointDir, checkpointEvery, steps, progress);
+  }
+
+  public TrainerConfig withClipNorm(double c) {
+    return new TrainerConfig(epochs, batchSize, seed, c, topK, earlyStopping, checkpointDir, checkpointEvery, maxSteps, progress);
+  }
+
+  /**
+   * Stop when {@code metric} (e.g. {@code val_accuracy}, {@code val_loss}) has not improved by more than
+   * {@code minDelta} for {@code patience} epochs; {@code higherIsBetter} says which way is better.
+   */
+  public record EarlyStopping(String metric, boolean higherIsBetter, int patience, double minDelta) {
+    public EarlyStopping {
+      if (patience < 1) throw new IllegalArgumentException("early stopping patience must be >= 1, got " + patience);
+    }
+
+    boolean improves(double candidate, double best) {
+      return higherIsBetter ? candidate > best + minDelta : candidate < best - minDelta;
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package org.losslab.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.losslab.datasets.Dataset;
+import org.losslab.losses.Losses;
+import org.losslab.optimizers.LrSchedule;
+import org.losslab.optimizers.Optimizer;
+import org.losslab.optimizers.Optimizers;
+import org.losslab.optimizers.PlainStep;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+
+class TrainerTest {
+  static MultiLayerNetwork mlp(String loss, String optimizer, Map<String, ?> optParams, long seed, double dropout) {
+    ILossFunction l = Losses.create(loss, Map.of());
+    Optimizer o = Optimizers.create(optimizer, optParams);
+    ModelSpec spec = new ModelSpec("mlp", List.of(16), "relu", dropout, List.of(), 5, "xavier");
+    return Models.build(spec, new long[] {4}, 3, l, o.updater(LrSchedule.constant(o.learningRate())),
+        o.regularization(), seed, DataType.FLOAT);
+  }
+
+  @Test
+  void learnsSeparableBlobs() {
+    Dataset train = TestData.blobs(600, 3, 4, 0.5, 1);
+    Dataset test = TestData.blobs(300, 3, 4, 0.5, 1);
+    Trainer t = new Trainer(mlp("cross-entropy", "adam", Map.of("lr", 0.01), 7, 0), PlainStep.INSTANCE,
+        new TrainerConfig(5, 32, 7, 0, List.of(2), null, null, 1, 0, false));
+    TrainResult r = t.fit(train, null, test);
+    assertEquals("completed", r.status());
+    assertEquals(5, r.history().size());
+    assertTrue(r.finalTest().accuracy() > 0.95, "accuracy " + r.finalTest().accuracy());
+    assertTrue(r.history().get(4).trainLoss() < r.history().get(0).trainLoss());
+    assertEquals(5 * (600 / 32 + 1), r.steps());
+    // top-2 of 3 classes is at least top-1
+    assertTrue(r.finalTest().topK().get(2) >= r.finalTest().accuracy());
+  }
+
+  @Test
+  void resumeEqualsUninterruptedTraining(@TempDir Path dir) throws Exception {
+    Dataset train = TestData.blobs(200, 3, 4, 1.0, 2);
+    // Dropout makes the step depend on ND4J's random stream, which resume must restore too.
+    TrainerConfig cfg = new TrainerConfig(4, 16, 11, 1.0, List.of(), null, null, 1, 0, false);
+    int n = 20; // mid-epoch: 13 batches per epoch
+
+    MultiLayerNetwork full = mlp("cross-entropy", "adam", Map.of("lr", 0.01), 11, 0.2);
+    new Trainer(full, PlainStep.INSTANCE, cfg.withMaxSteps(2L * n)).fit(train, null, null);
+
+    MultiLayerNetwork half = mlp("cross-entropy", "adam", Map.of("lr", 0.01), 11, 0.2);
+    Path ck = dir.resolve("ckpt");
+    TrainResult first = new Trainer(half, PlainStep.INSTANCE, cfg.withMaxSteps(n).withCheckpoints(ck)).fit(train, null, null);
+    assertEquals("step_limit", first.status());
+    Checkpoint c = Checkpoint.load(ck);
+    assertEquals(n, c.step());
+    Trainer resumed = Trainer.resume(c, PlainStep.INSTANCE, cfg.withMaxSteps(2L * n));
+    resumed.fit(train, null, null);
+
+    assertEquals(2L * n, resumed.step());
+    assertArrayEquals(full.params().toFloatVector(), resumed.network().params().toFloatVector(), 0f);
+    assertArrayEquals(full.getUpdater().getStateViewArray().toFloatVector(),
+        resumed.network().getUpdater().getStateViewArray().toFloatVector(), 0f);
+  }
+
+  @Test
+  void nonFiniteLossStopsBeforeTheUpdateAndKeepsTheCheckpoint(@TempDir Path dir) throws Exception {
+    Dataset train = TestData.blobs(200, 3, 4, 1.0, 3);
+    Path ck = dir.resolve("ckpt");
+    // A huge learning rate with plain SGD blows the logits up within a few epochs.
+    MultiLayerNetwork net = mlp("cross-entropy", "sgd", Map.of("lr", 1e30), 5, 0);
+    TrainResult r = new Trainer(net, PlainStep.INSTANCE,
+        new TrainerConfig(50, 50, 5, 0, List.of(), null, ck, 1, 0, false)).fit(train, null, null);
+    assertEquals("diverged", r.status());
+    assertTrue(r.message().contains("at step " + r.steps()), r.message());
+    assertTrue(r.message().matches("loss is (NaN|-?Infinity) at step \\d+ .*"), r.message());
+    if (Checkpoint.exists(ck)) {
+      Checkpoint c = Checkpoint.load(ck);
+      for (float v : c.network().params().toFloatVector()) assertTrue(Float.isFinite(v));
+    }
+  }
+}
