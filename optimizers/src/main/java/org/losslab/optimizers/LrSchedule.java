@@ -7,12 +7,14 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
  * Learning-rate schedules by step (iteration): linear warm-up from 0 over {@code warmupSteps}, then
- * constant, step decay (multiply by {@code gamma} every {@code stepSize} steps after warm-up), or cosine
- * decay from the base rate to {@code minLr} at {@code totalSteps}. DL4J has no warm-up cosine schedule.
+ * constant, step decay (multiply by {@code gamma} every {@code stepSize} steps after warm-up), multi-step
+ * decay (multiply by {@code gamma} at each absolute step in {@code milestones}, as the LDR paper's
+ * "divide by 10 at epochs 50 and 75"), or cosine decay from the base rate to {@code minLr} at
+ * {@code totalSteps}. DL4J has no warm-up cosine schedule.
  */
 public final class LrSchedule implements ISchedule {
   /** The shape after warm-up. */
-  public enum Kind { CONSTANT, STEP, COSINE }
+  public enum Kind { CONSTANT, STEP, MULTISTEP, COSINE }
 
   @JsonProperty private final Kind kind;
   @JsonProperty private final double base;
@@ -21,12 +23,13 @@ public final class LrSchedule implements ISchedule {
   @JsonProperty private final double minLr;
   @JsonProperty private final long stepSize;
   @JsonProperty private final double gamma;
+  @JsonProperty private final long[] milestones;
 
   @JsonCreator
   public LrSchedule(@JsonProperty("kind") Kind kind, @JsonProperty("base") double base,
                     @JsonProperty("warmupSteps") long warmupSteps, @JsonProperty("totalSteps") long totalSteps,
                     @JsonProperty("minLr") double minLr, @JsonProperty("stepSize") long stepSize,
-                    @JsonProperty("gamma") double gamma) {
+                    @JsonProperty("gamma") double gamma, @JsonProperty("milestones") long[] milestones) {
     this.kind = Objects.requireNonNull(kind);
     this.base = base;
     this.warmupSteps = warmupSteps;
@@ -34,10 +37,11 @@ public final class LrSchedule implements ISchedule {
     this.minLr = minLr;
     this.stepSize = stepSize;
     this.gamma = gamma;
+    this.milestones = milestones == null ? new long[0] : milestones.clone();
   }
 
   public static LrSchedule constant(double base) {
-    return new LrSchedule(Kind.CONSTANT, base, 0, 1, 0, 1, 1);
+    return new LrSchedule(Kind.CONSTANT, base, 0, 1, 0, 1, 1, null);
   }
 
   @Override
@@ -47,6 +51,11 @@ public final class LrSchedule implements ISchedule {
     return switch (kind) {
       case CONSTANT -> base;
       case STEP -> base * Math.pow(gamma, Math.floorDiv(t, Math.max(1, stepSize)));
+      case MULTISTEP -> {
+        int passed = 0;
+        for (long m : milestones) if (iteration >= m) passed++;
+        yield base * Math.pow(gamma, passed);
+      }
       case COSINE -> {
         long span = Math.max(1, totalSteps - warmupSteps);
         double frac = Math.min(1.0, t / (double) span);
@@ -57,18 +66,19 @@ public final class LrSchedule implements ISchedule {
 
   @Override
   public ISchedule clone() {
-    return new LrSchedule(kind, base, warmupSteps, totalSteps, minLr, stepSize, gamma);
+    return new LrSchedule(kind, base, warmupSteps, totalSteps, minLr, stepSize, gamma, milestones);
   }
 
   @Override
   public boolean equals(Object o) {
     return o instanceof LrSchedule s && s.kind == kind && s.base == base && s.warmupSteps == warmupSteps
-        && s.totalSteps == totalSteps && s.minLr == minLr && s.stepSize == stepSize && s.gamma == gamma;
+        && s.totalSteps == totalSteps && s.minLr == minLr && s.stepSize == stepSize && s.gamma == gamma
+        && java.util.Arrays.equals(s.milestones, milestones);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(kind, base, warmupSteps, totalSteps, minLr, stepSize, gamma);
+    return Objects.hash(kind, base, warmupSteps, totalSteps, minLr, stepSize, gamma, java.util.Arrays.hashCode(milestones));
   }
 
   @Override

@@ -1,0 +1,48 @@
+package org.losslab.experiments.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.losslab.experiments.bench.LoopBenchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code losslab bench loop}: speed comparisons, each as a ratio measured within one run. */
+@Command(name = "bench", description = "Benchmarks, alternating the compared arms in one JVM and reporting ratios. "
+    + "WHAT: loop (losslab's trainer vs DL4J fit(), and PyTorch).")
+final class BenchCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "WHAT", description = "loop")
+  String what;
+
+  @Option(names = "--descriptor", description = "the job to time (default: experiments/quickstart.yaml)")
+  Path descriptor = Path.of("experiments/quickstart.yaml");
+
+  @Option(names = "--rounds", description = "timed rounds per arm after one warm-up round (default: ${DEFAULT-VALUE})")
+  int rounds = 3;
+
+  @Option(names = "--no-torch", description = "skip the PyTorch arm")
+  boolean noTorch;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "descriptor overrides, as for run")
+  List<String> overrides = new ArrayList<>();
+
+  @Mixin
+  CommonOptions common;
+
+  @Override
+  public Integer call() throws Exception {
+    common.apply();
+    if (rounds < 1) throw new UserError("--rounds must be >= 1, got " + rounds);
+    switch (what) {
+      case "loop" -> DataInstaller.withData(true, () -> {
+        LoopBenchmark.run(descriptor, overrides, rounds, !noTorch, System.out);
+        return null;
+      });
+      default -> throw new UserError("unknown benchmark '" + what + "'; known: loop");
+    }
+    return 0;
+  }
+}

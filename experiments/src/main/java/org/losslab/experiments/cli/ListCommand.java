@@ -1,0 +1,37 @@
+package org.losslab.experiments.cli;
+
+import java.util.Collection;
+import org.losslab.core.MethodInfo;
+import org.losslab.losses.Losses;
+import org.losslab.optimizers.Optimizers;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code losslab list losses|optimizers}. */
+@Command(name = "list", description = "List the registered losses or optimizers (built-in and from plugins).")
+final class ListCommand implements Runnable {
+  @Parameters(paramLabel = "WHAT", description = "losses or optimizers")
+  String what;
+
+  @Mixin
+  CommonOptions common;
+
+  @Override
+  public void run() {
+    common.apply();
+    switch (what) {
+      case "losses", "loss" -> print(Losses.registry().all());
+      case "optimizers", "optimizer" -> print(Optimizers.registry().all());
+      default -> throw new UserError("cannot list '" + what + "'; choose losses or optimizers");
+    }
+  }
+
+  private static void print(Collection<? extends MethodInfo<?>> infos) {
+    int w = infos.stream().mapToInt(i -> i.name().length()).max().orElse(8) + 2;
+    for (MethodInfo<?> i : infos) {
+      String aliases = i.aliases().isEmpty() ? "" : " (also: " + String.join(", ", i.aliases()) + ")";
+      System.out.printf("%-" + w + "s%s%s%n", i.name(), i.description(), aliases);
+    }
+  }
+}

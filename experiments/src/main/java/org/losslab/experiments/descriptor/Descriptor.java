@@ -1,0 +1,43 @@
+package org.losslab.experiments.descriptor;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An experiment descriptor: the whole of a run, read from YAML. Every section has defaults except the
+ * names that make an experiment what it is (data set, model type, loss, optimizer, epochs, batch size).
+ * Keys are snake_case in the file.
+ */
+public record Descriptor(String name, String description, Data data, Model model, Method loss, Method optimizer,
+                         Schedule schedule, Training training, Evaluation evaluation, Output output) {
+
+  /**
+   * Where the data come from and what is done to them before training. {@code testFraction} is null for
+   * data sets with their own test part; {@code preprocess} {@code auto} takes the data set's default scaling;
+   * {@code options} go to the data set's loader (see {@code losslab list datasets}).
+   */
+  public record Data(String dataset, Map<String, Object> options, Double testFraction, Double validationFraction,
+                     String preprocess, Noise noise) {}
+
+  /** Label noise injected into the training (and validation) labels; test labels stay clean. */
+  public record Noise(String type, Double rate) {}
+
+  public record Model(String type, List<Integer> hidden, String activation, Double dropout, List<Integer> channels,
+                      Integer kernel, String init) {}
+
+  /** A registered loss or optimizer and its parameters (validated against the registry record). */
+  public record Method(String name, Map<String, Object> params) {}
+
+  /** Learning-rate schedule; warm-up and step sizes in epochs. */
+  public record Schedule(String type, Double warmupEpochs, Double minLr, Double stepEpochs, Double gamma,
+                         List<Integer> milestones) {}
+
+  public record Training(Integer epochs, Integer batchSize, Long seed, Double clipNorm, String precision,
+                         Integer checkpointEvery) {}
+
+  public record Evaluation(List<Integer> topK, EarlyStopping earlyStopping) {}
+
+  public record EarlyStopping(String metric, String mode, Integer patience, Double minDelta) {}
+
+  public record Output(String dir) {}
+}

@@ -1,0 +1,152 @@
+package org.losslab.experiments.descriptor;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.losslab.core.MethodInfo;
+import org.losslab.core.Names;
+import org.losslab.core.Registry;
+import org.losslab.experiments.descriptor.Descriptor.Method;
+import org.losslab.losses.Losses;
+import org.losslab.optimizers.Optimizers;
+import org.losslab.training.Models;
+import org.losslab.training.ModelSpec;
+
+/** Value checks of a bound descriptor, each problem tied to its key. */
+final class DescriptorValidator {
+  static final List<String> SCHEDULES = List.of("constant", "step", "multistep", "cosine");
+  static final List<String> PREPROCESS = List.of("auto", "standardize", "minmax", "none");
+  static final List<String> NOISE = List.of("none", "uniform", "pair");
+  static final List<String> PRECISION = List.of("float", "double");
+
+  private DescriptorValidator() {}
+
+  static void requireSections(Descriptor d, DescriptorLoader.Problems p) {
+    if (blank(d.name())) p.add("name", "required: a short name for the experiment (used in the run folder name)");
+    else if (!d.name().matches("[A-Za-z0-9._-]+")) p.add("name", "'" + d.name() + "' may only use letters, digits, '.', '_' and '-'");
+    if (d.data() == null) p.add("data", "required section: data (at least data.dataset)");
+    else if (blank(d.data().dataset())) p.add("data.dataset", "required: the data set name; known: " + String.join(", ", DataCatalog.names()));
+    if (d.model() == null || blank(d.model().type())) p.add("model.type", "required: one of " + String.join(", ", ModelSpec.TYPES));
+    if (d.loss() == null || blank(d.loss().name())) p.add("loss.name", "required: a registered loss; see ./losslab list losses");
+    if (d.optimizer() == null || blank(d.optimizer().name())) p.add("optimizer.name", "required: a registered optimizer; see ./losslab list optimizers");
+    if (d.training() == null) {
+      p.add("training", "required section: training (epochs, batch_size)");
+    } else {
+      if (d.training().epochs() == null) p.add("training.epochs", "required: number of epochs (an integer >= 1)");
+      if (d.training().batchSize() == null) p.add("training.batch_size", "required: samples per step (an integer >= 1)");
+    }
+  }
+
+  /** Checks every value and returns the descriptor with loss and optimizer parameters fully resolved. */
+  static Descriptor validate(Descriptor d, DescriptorLoader.Problems p) {
+    var data = d.data();
+    if (!DataCatalog.names().contains(data.dataset())) {
+      p.add("data.dataset", "unknown data set '" + data.dataset() + "'" + Names.suggestion(data.dataset(), DataCatalog.names())
+          + "; known: " + String.join(", ", DataCatalog.names()));
+    }
+    if (data.testFraction() != null) fraction(p, "data.test_fraction", data.testFraction(), false);
+    fraction(p, "data.validation_fraction", data.validationFraction(), true);
+    oneOf(p, "data.preprocess", data.preprocess(), PREPROCESS);
+    oneOf(p, "data.noise.type", data.noise().type(), NOISE);
+    if (data.noise().rate() < 0 || data.noise().rate() > 1) p.add("data.noise.rate", data.noise().rate() + " is outside [0, 1]");
+    if (!"none".equals(data.noise().type()) && data.noise().rate() == 0) {
+      p.add("data.noise.rate", "noise type '" + data.noise().type() + "' needs a rate in (0, 1]");
+    }
+
+    var m = d.model();
+    if (!ModelSpec.TYPES.contains(m.type())) {
+      p.add("model.type", "unknown model '" + m.type() + "'" + Names.suggestion(m.type(), ModelSpec.TYPES) + "; known: " + String.join(", ", ModelSpec.TYPES));
+    }
+    for (int i = 0; i < m.hidden().size(); i++) {
+      if (m.hidden().get(i) == null || m.hidden().get(i) < 1) p.add("model.hidden[" + i + "]", "layer width must be >= 1, got " + m.hidden().get(i));
+    }
+    for (int i = 0; i < m.channels().size(); i++) {
+      if (m.channels().get(i) == null || m.channels().get(i) < 1) p.add("model.channels[" + i + "]", "channel count must be >= 1, got " + m.channels().get(i));
+    }
+    if (m.dropout() < 0 || m.dropout() >= 1) p.add("model.dropout", m.dropout() + " is outside [0, 1) (it is the probability of dropping a unit)");
+    if (m.kernel() < 1) p.add("model.kernel", "kernel size must be >= 1, got " + m.kernel());
+    check(p, "model.activation", () -> Models.activation(m.activation()));
+    check(p, "model.init", () -> Models.weightInit(m.init()));
+
+    Method loss = resolve(p, "loss", d.loss(), Losses.registry());
+    Method opt = resolve(p, "optimizer", d.optimizer(), Optimizers.registry());
+
+    var s = d.schedule();
+    oneOf(p, "schedule.type", s.type(), SCHEDULES);
+    if (s.warmupEpochs() < 0) p.add("schedule.warmup_epochs", "must be >= 0, got " + s.warmupEpochs());
+    if (s.minLr() < 0) p.add("schedule.min_lr", "must be >= 0, got " + s.minLr());
+    if (s.stepEpochs() <= 0) p.add("schedule.step_epochs", "must be > 0, got " + s.stepEpochs());
+    if (s.gamma() <= 0 || s.gamma() > 1) p.add("schedule.gamma", s.gamma() + " is outside (0, 1]");
+    if ("multistep".equals(s.type()) && s.milestones().isEmpty()) p.add("schedule.milestones", "multistep needs a list of epochs, e.g. [50, 75]");
+
+    var t = d.training();
+    if (t.epochs() < 1) p.add("training.epochs", "must be >= 1, got " + t.epochs());
+    if (t.batchSize() < 1) p.add("training.batch_size", "must be >= 1, got " + t.batchSize());
+    if (t.clipNorm() < 0) p.add("training.clip_norm", "must be >= 0 (0 turns clipping off), got " + t.clipNorm());
+    oneOf(p, "training.precision", t.precision(), PRECISION);
+    if (t.checkpointEvery() < 1) p.add("training.checkpoint_every", "must be >= 1 (epochs), got " + t.checkpointEvery());
+
+    var e = d.evaluation();
+    for (int i = 0; i < e.topK().size(); i++) {
+      Integer k = e.topK().get(i);
+      if (k == null || k < 2) p.add("evaluation.top_k[" + i + "]", "k must be >= 2 (top-1 is always reported), got " + k);
+    }
+    var es = e.earlyStopping();
+    if (es != null) {
+      List<String> metrics = new java.util.ArrayList<>(List.of("val_loss", "val_accuracy", "train_loss"));
+      e.topK().forEach(k -> metrics.add("val_top" + k));
+      if (!metrics.contains(es.metric())) p.add("evaluation.early_stopping.metric", "unknown metric '" + es.metric() + "'; allowed: " + String.join(", ", metrics));
+      oneOf(p, "evaluation.early_stopping.mode", es.mode(), List.of("max", "min"));
+      if (es.patience() < 1) p.add("evaluation.early_stopping.patience", "must be >= 1, got " + es.patience());
+      if (es.metric().startsWith("val_") && data.validationFraction() == 0) {
+        p.add("evaluation.early_stopping.metric", es.metric() + " needs a validation set: set data.validation_fraction > 0 (early stopping on test data would leak it)");
+      }
+    }
+    if (blank(d.output().dir())) p.add("output.dir", "must name a folder");
+
+    return new Descriptor(d.name(), d.description(), data, m, loss == null ? d.loss() : loss, opt == null ? d.optimizer() : opt,
+        s, t, e, d.output());
+  }
+
+  private static <T> Method resolve(DescriptorLoader.Problems p, String section, Method m, Registry<T> registry) {
+    MethodInfo<T> info;
+    try {
+      info = registry.get(m.name());
+    } catch (IllegalArgumentException e) {
+      p.add(section + ".name", e.getMessage());
+      return null;
+    }
+    try {
+      Map<String, Object> resolved = new LinkedHashMap<>(info.resolve(m.params()).asMap());
+      info.create(m.params());
+      return new Method(info.name(), resolved);
+    } catch (IllegalArgumentException e) {
+      String key = section + ".params";
+      for (String k : m.params().keySet()) {
+        if (e.getMessage().contains("'" + k + "'")) key = section + ".params." + k;
+      }
+      p.add(key, e.getMessage());
+      return null;
+    }
+  }
+
+  private static void fraction(DescriptorLoader.Problems p, String key, double v, boolean zeroOk) {
+    if (v < 0 || v >= 1 || (!zeroOk && v == 0)) p.add(key, v + " is outside " + (zeroOk ? "[0, 1)" : "(0, 1)"));
+  }
+
+  private static void oneOf(DescriptorLoader.Problems p, String key, String v, List<String> allowed) {
+    if (!allowed.contains(v)) p.add(key, "'" + v + "' is not allowed" + Names.suggestion(String.valueOf(v), allowed) + "; allowed: " + String.join(", ", allowed));
+  }
+
+  private static void check(DescriptorLoader.Problems p, String key, Runnable r) {
+    try {
+      r.run();
+    } catch (IllegalArgumentException e) {
+      p.add(key, e.getMessage());
+    }
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+}

@@ -1,0 +1,47 @@
+package org.losslab.experiments.run;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.losslab.datasets.DataPipeline;
+import org.losslab.datasets.Dataset;
+import org.losslab.datasets.PreparedData;
+import org.losslab.experiments.cli.UserError;
+import org.losslab.experiments.descriptor.Descriptor;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/** The descriptor's data section handed to the datasets module's pipeline (load, split, scale, noise). */
+public final class DataStage {
+  /** The parts a run uses and what they are, for provenance. */
+  public record Prepared(Dataset train, Dataset validation, Dataset test, Map<String, String> provenance) {}
+
+  private DataStage() {}
+
+  public static Prepared prepare(Descriptor.Data data, long seed, DataType dtype) {
+    Map<String, Object> options = new LinkedHashMap<>(data.options());
+    if (data.testFraction() != null) options.put("test_fraction", data.testFraction());
+    options.put("validation_fraction", data.validationFraction());
+    options.put("scale", data.preprocess());
+    options.put("noise", data.noise().type());
+    options.put("noise_rate", data.noise().rate());
+    PreparedData p;
+    try {
+      p = DataPipeline.prepare(data.dataset(), options, seed);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("data: " + e.getMessage(), e);
+    }
+    Map<String, String> prov = new LinkedHashMap<>();
+    add(prov, "train", p.train());
+    if (p.validation() != null) add(prov, "validation", p.validation());
+    add(prov, "test", p.test());
+    return new Prepared(cast(p.train(), dtype), p.validation() == null ? null : cast(p.validation(), dtype), cast(p.test(), dtype), prov);
+  }
+
+  private static void add(Map<String, String> prov, String part, Dataset d) {
+    prov.put(part + ".samples", Integer.toString(d.size()));
+    d.provenance().forEach((k, v) -> prov.put(part + "." + k, v));
+  }
+
+  private static Dataset cast(Dataset d, DataType dtype) {
+    return d.features().dataType() == dtype ? d : d.withFeatures(d.features().castTo(dtype), Map.of());
+  }
+}

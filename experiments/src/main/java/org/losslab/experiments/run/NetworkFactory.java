@@ -1,0 +1,61 @@
+package org.losslab.experiments.run;
+
+import org.deeplearning4j.nn.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.losslab.datasets.Dataset;
+import org.losslab.experiments.descriptor.Descriptor;
+import org.losslab.losses.Losses;
+import org.losslab.optimizers.Optimizer;
+import org.losslab.optimizers.Optimizers;
+import org.losslab.training.ModelSpec;
+import org.losslab.training.Models;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+
+/**
+ * Builds what a resolved descriptor names: its data (once) and fresh networks with their own loss and
+ * optimizer instances (a stateful loss must never be shared by two networks).
+ */
+public final class NetworkFactory {
+  private final Descriptor d;
+  private final DataType dtype;
+  private final Optimizer optimizer;
+  private DataStage.Prepared data;
+
+  public NetworkFactory(Descriptor d) {
+    this.d = d;
+    this.dtype = "double".equals(d.training().precision()) ? DataType.DOUBLE : DataType.FLOAT;
+    Nd4j.setDefaultDataTypes(dtype, dtype);
+    this.optimizer = Optimizers.create(d.optimizer().name(), d.optimizer().params());
+  }
+
+  public DataStage.Prepared data() {
+    if (data == null) data = DataStage.prepare(d.data(), d.training().seed(), dtype);
+    return data;
+  }
+
+  public Optimizer optimizer() {
+    return optimizer;
+  }
+
+  public DataType dataType() {
+    return dtype;
+  }
+
+  /** A freshly initialised network for this training set (same seed, same initial weights each call). */
+  public MultiLayerNetwork network(Dataset train) {
+    ILossFunction loss = Losses.create(d.loss().name(), d.loss().params());
+    int stepsPerEpoch = (train.size() + d.training().batchSize() - 1) / d.training().batchSize();
+    var schedule = Schedules.build(d.schedule(), optimizer.learningRate(), stepsPerEpoch, d.training().epochs());
+    Descriptor.Model m = d.model();
+    ModelSpec spec = new ModelSpec(m.type(), m.hidden(), m.activation(), m.dropout(), m.channels(), m.kernel(), m.init());
+    Nd4j.getRandom().setSeed(d.training().seed());
+    return Models.build(spec, train.sampleShape(), train.numClasses(), loss, optimizer.updater(schedule),
+        optimizer.regularization(), d.training().seed(), dtype);
+  }
+
+  public ILossFunction loss(MultiLayerNetwork net) {
+    return ((BaseOutputLayer<?>) net.getLayer(net.getnLayers() - 1)).layerConf().getLossFn();
+  }
+}

@@ -1,0 +1,113 @@
+package org.losslab.experiments;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.losslab.experiments.cli.Main;
+import org.losslab.experiments.descriptor.DescriptorLoader;
+
+class CliTest {
+  /** Exit code plus what the command printed. */
+  record Result(int code, String out, String err) {}
+
+  static Result cli(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true));
+      System.setErr(new PrintStream(err, true));
+      int code = Main.execute(args);
+      return new Result(code, out.toString(), err.toString());
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  static Path descriptor(Path dir, String yaml) throws Exception {
+    Path f = dir.resolve("d.yaml");
+    Files.writeString(f, yaml + "output:\n  dir: " + dir.resolve("runs") + "\n");
+    return f;
+  }
+
+  static void assertBadInput(Path dir, String yaml, String expected) throws Exception {
+    Result r = cli("run", descriptor(dir, yaml).toString(), "--no-progress");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains(expected), r.err());
+    assertFalse(r.err().contains("\tat "), "no stack trace without --debug: " + r.err());
+    assertFalse(Files.exists(dir.resolve("runs")), "no run directory for a run that never started");
+  }
+
+  @Test
+  void badDescriptorsExitWithTwoAndLeaveNoRunDirectory(@TempDir Path dir) throws Exception {
+    String good = DescriptorLoaderTest.GOOD;
+    assertBadInput(dir, good.replace("batch_size: 32", "batch_size: [32"), "malformed YAML");
+    assertBadInput(dir, good.replace("  batch_size: 32", "  batch_size: 32\n  bogus: 1"), "unknown key");
+    assertBadInput(dir, good.replace("epochs: 2", "epochs: two"), "expected an integer");
+    assertBadInput(dir, good.replace("name: cross-entropy", "name: nope"), "unknown loss 'nope'");
+    assertBadInput(dir, good.replace("lr: 0.01", "lr: -0.01"), "'lr' = -0.01");
+    assertBadInput(dir, good.replace("batch_size: 32", "batch_size: 0"), "training.batch_size");
+    assertBadInput(dir, good.replace("dataset: blobs\n    options: {n: 300, classes: 3, dims: 4}",
+        "dataset: csv\n    options: {path: " + dir.resolve("missing.csv") + "}"), "missing.csv");
+  }
+
+  @Test
+  void missingDescriptorFileIsBadInput(@TempDir Path dir) {
+    Result r = cli("run", dir.resolve("nope.yaml").toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("no such descriptor file"), r.err());
+  }
+
+  @Test
+  void aRunWritesItsRecordsWithTheSummaryLast(@TempDir Path dir) throws Exception {
+    Result r = cli("run", descriptor(dir, DescriptorLoaderTest.GOOD).toString(), "--no-progress", "--set", "evaluation.top_k=[2]");
+    assertEquals(0, r.code(), r.err() + r.out());
+    assertTrue(r.out().contains("test accuracy"), r.out());
+    Path run;
+    try (Stream<Path> s = Files.list(dir.resolve("runs"))) {
+      run = s.findFirst().orElseThrow();
+    }
+    for (String f : List.of("descriptor.yaml", "provenance.json", "metrics.csv", "summary.json", "checkpoint/model.zip")) {
+      assertTrue(Files.exists(run.resolve(f)), f);
+    }
+    List<String> csv = Files.readAllLines(run.resolve("metrics.csv"));
+    assertEquals(3, csv.size(), csv.toString()); // header + 2 epochs
+    assertTrue(csv.get(0).contains("test_top2"), csv.get(0));
+    Map<?, ?> summary = DescriptorLoader.json().readValue(run.resolve("summary.json").toFile(), Map.class);
+    assertEquals("completed", summary.get("status"));
+    assertTrue(((Number) ((Map<?, ?>) summary.get("final_test")).get("accuracy")).doubleValue() > 0.9, summary.toString());
+    Map<?, ?> prov = DescriptorLoader.json().readValue(run.resolve("provenance.json").toFile(), Map.class);
+    assertEquals(42, ((Number) prov.get("seed")).intValue());
+    assertTrue(prov.containsKey("backend") && prov.containsKey("data") && prov.containsKey("git_commit"), prov.toString());
+    // The resolved descriptor runs again as it is.
+    assertEquals(0, cli("run", run.resolve("descriptor.yaml").toString(), "--dry-run").code());
+  }
+
+  @Test
+  void listAndDescribeReadTheRegistry() {
+    Result l = cli("list", "losses");
+    assertEquals(0, l.code());
+    assertTrue(l.out().contains("cross-entropy"), l.out());
+    Result o = cli("list", "optimizers");
+    assertTrue(o.out().contains("adamw"), o.out());
+    Result d = cli("describe", "adamw");
+    assertEquals(0, d.code());
+    assertTrue(d.out().contains("weight_decay") && d.out().contains("Loshchilov"), d.out());
+    Result u = cli("describe", "adamx");
+    assertEquals(2, u.code());
+    assertTrue(u.err().contains("did you mean"), u.err());
+    assertEquals(2, cli("list", "things").code());
+  }
+}
