@@ -1,9 +1,12 @@
 package org.losslab.datasets;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.IntStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -29,7 +32,11 @@ public final class Dataset {
     this.labels = labels.clone();
     this.numClasses = numClasses;
     this.sampleShape = sampleShape.clone();
-    this.provenance = Map.copyOf(provenance);
+    provenance.forEach((k, v) -> {
+      Objects.requireNonNull(k, "provenance key");
+      Objects.requireNonNull(v, () -> "provenance value of " + k);
+    });
+    this.provenance = Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
     if (features.rank() != 2 || features.rows() != labels.length) {
       throw new IllegalArgumentException(name + ": features " + Arrays.toString(features.shape())
           + " do not match " + labels.length + " labels");
@@ -81,6 +88,7 @@ public final class Dataset {
     return (int) features.columns();
   }
 
+  /** Where the data came from and what was done to them, in the order the entries were added. */
   public Map<String, String> provenance() {
     return provenance;
   }
@@ -98,6 +106,31 @@ public final class Dataset {
     Map<String, String> p = new LinkedHashMap<>(provenance);
     p.putAll(extraProvenance);
     return new Dataset(name, features, newLabels, numClasses, sampleShape, p);
+  }
+
+  /** Same data under another name (e.g. {@code letter/train} after splitting). */
+  public Dataset withName(String newName) {
+    return new Dataset(newName, features, labels, numClasses, sampleShape, provenance);
+  }
+
+  /** Same data, extra provenance entries (later entries replace earlier ones with the same key). */
+  public Dataset withProvenance(Map<String, String> extraProvenance) {
+    Map<String, String> p = new LinkedHashMap<>(provenance);
+    p.putAll(extraProvenance);
+    return new Dataset(name, features, labels, numClasses, sampleShape, p);
+  }
+
+  /**
+   * Class names from the provenance entry {@code classes} (comma-separated, written by the loaders), or
+   * "0", "1", ... when the loader recorded none or their count does not match.
+   */
+  public List<String> classNames() {
+    String c = provenance.get("classes");
+    if (c != null) {
+      List<String> names = List.of(c.split(",", -1));
+      if (names.size() == numClasses) return names;
+    }
+    return IntStream.range(0, numClasses).mapToObj(Integer::toString).toList();
   }
 
   /** Same labels, new features (e.g. after standardisation). */
