@@ -1,5 +1,6 @@
 package org.losslab.datasets;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -121,16 +122,40 @@ public final class Dataset {
   }
 
   /**
-   * Class names from the provenance entry {@code classes} (comma-separated, written by the loaders), or
-   * "0", "1", ... when the loader recorded none or their count does not match.
+   * Class names from the provenance entry {@code classes} (written by the loaders with
+   * {@link #encodeClassNames}), or "0", "1", ... when the loader recorded none or their count does not match.
    */
   public List<String> classNames() {
     String c = provenance.get("classes");
     if (c != null) {
-      List<String> names = List.of(c.split(",", -1));
-      if (names.size() == numClasses) return names;
+      List<String> names = new ArrayList<>();
+      StringBuilder cur = new StringBuilder();
+      for (int i = 0; i < c.length(); i++) {
+        char ch = c.charAt(i);
+        if (ch == '\\' && i + 1 < c.length()) {
+          cur.append(c.charAt(++i));
+        } else if (ch == ',') {
+          names.add(cur.toString());
+          cur.setLength(0);
+        } else {
+          cur.append(ch);
+        }
+      }
+      names.add(cur.toString());
+      if (names.size() == numClasses) return List.copyOf(names);
     }
     return IntStream.range(0, numClasses).mapToObj(Integer::toString).toList();
+  }
+
+  /** Class names as one provenance value: comma-separated, commas and backslashes in names escaped by a backslash. */
+  public static String encodeClassNames(List<String> names) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < names.size(); i++) {
+      String n = names.get(i);
+      if (i > 0) b.append(',');
+      b.append(n.replace("\\", "\\\\").replace(",", "\\,"));
+    }
+    return b.toString();
   }
 
   /** Same labels, new features (e.g. after standardisation). */

@@ -98,7 +98,7 @@ public final class FashionMnist {
     prov.put("labels.sha256", labels.sha256());
     prov.put("checksums", verify ? "verified" : "not verified");
     prov.put("pixels", "uint8 / 255 as float32 in [0, 1]");
-    prov.put("classes", String.join(",", CLASS_NAMES));
+    prov.put("classes", Dataset.encodeClassNames(CLASS_NAMES));
     return new Dataset("fashion-mnist-" + (part.equals("t10k") ? "test" : "train"), x, y, CLASS_NAMES.size(),
         new long[] {1, SIDE, SIDE}, prov);
   }
