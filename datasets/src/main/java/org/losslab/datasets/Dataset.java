@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * An in-memory classification data set: one feature row per sample, an integer label per sample.
@@ -94,11 +95,20 @@ public final class Dataset {
     return provenance;
   }
 
-  /** The rows at the given indices, in that order (a copy). */
+  /**
+   * The rows at the given indices, in that order (a copy). Gathers with {@code Nd4j.pullRows}, a single
+   * native op: {@code getRows} copies row by row and took ~1.5 s for 16000 rows of 16 columns here.
+   */
   public Dataset subset(int[] indices, String suffix) {
     int[] sub = new int[indices.length];
-    for (int i = 0; i < indices.length; i++) sub[i] = labels[indices[i]];
-    INDArray f = features.getRows(indices);
+    for (int i = 0; i < indices.length; i++) {
+      if (indices[i] < 0 || indices[i] >= labels.length) {
+        throw new IndexOutOfBoundsException(name + ": row " + indices[i] + " is outside [0, " + labels.length + ")");
+      }
+      sub[i] = labels[indices[i]];
+    }
+    INDArray f = indices.length == 0 ? Nd4j.create(features.dataType(), 0, features.columns())
+        : Nd4j.pullRows(features, 1, indices);
     return new Dataset(name + suffix, f, sub, numClasses, sampleShape, provenance);
   }
 
