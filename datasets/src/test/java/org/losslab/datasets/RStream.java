@@ -119,10 +119,34 @@ final class RStream {
 
   /** A factor: 1-based codes (NA_INT for NA) with levels and class attributes. */
   RStream factor(String[] levels, int... codes) {
+    return factor(false, levels, codes);
+  }
+
+  /** A factor, or an ordered factor (class c("ordered", "factor")). */
+  RStream factor(boolean ordered, String[] levels, int... codes) {
     ints(13, true, true, codes);
     flags(2, false, false, true).symbol("levels").strings(false, levels);
-    flags(2, false, false, true).symbol("class").strings(false, "factor");
+    flags(2, false, false, true).symbol("class");
+    if (ordered) {
+      strings(false, "ordered", "factor");
+    } else {
+      strings(false, "factor");
+    }
     return nil();
+  }
+
+  /** Starts a saved data.frame object named {@code name} with {@code columns} columns (write them next). */
+  RStream beginFrame(String name, int columns) {
+    flags(2, false, false, true).symbol(name);
+    return flags(19, true, true, false).i(columns);
+  }
+
+  /** Ends the data frame: names, class, compact row names; then ends the file's object list. */
+  RStream endFrame(int rows, String... names) {
+    flags(2, false, false, true).symbol("names").strings(false, names);
+    flags(2, false, false, true).symbol("class").strings(false, "data.frame");
+    flags(2, false, false, true).symbol("row.names").ints(13, false, false, NA_INT, -rows);
+    return nil().nil();
   }
 
   byte[] bytes() {
