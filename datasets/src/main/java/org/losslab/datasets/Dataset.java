@@ -1,10 +1,15 @@
 package org.losslab.datasets;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.IntStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * An in-memory classification data set: one feature row per sample, an integer label per sample.
@@ -29,7 +34,11 @@ public final class Dataset {
     this.labels = labels.clone();
     this.numClasses = numClasses;
     this.sampleShape = sampleShape.clone();
-    this.provenance = Map.copyOf(provenance);
+    provenance.forEach((k, v) -> {
+      Objects.requireNonNull(k, "provenance key");
+      Objects.requireNonNull(v, () -> "provenance value of " + k);
+    });
+    this.provenance = Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
     if (features.rank() != 2 || features.rows() != labels.length) {
       throw new IllegalArgumentException(name + ": features " + Arrays.toString(features.shape())
           + " do not match " + labels.length + " labels");
@@ -81,15 +90,25 @@ public final class Dataset {
     return (int) features.columns();
   }
 
+  /** Where the data came from and what was done to them, in the order the entries were added. */
   public Map<String, String> provenance() {
     return provenance;
   }
 
-  /** The rows at the given indices, in that order (a copy). */
+  /**
+   * The rows at the given indices, in that order (a copy). Gathers with {@code Nd4j.pullRows}, a single
+   * native op: {@code getRows} copies row by row and took ~1.5 s for 16000 rows of 16 columns here.
+   */
   public Dataset subset(int[] indices, String suffix) {
     int[] sub = new int[indices.length];
-    for (int i = 0; i < indices.length; i++) sub[i] = labels[indices[i]];
-    INDArray f = features.getRows(indices);
+    for (int i = 0; i < indices.length; i++) {
+      if (indices[i] < 0 || indices[i] >= labels.length) {
+        throw new IndexOutOfBoundsException(name + ": row " + indices[i] + " is outside [0, " + labels.length + ")");
+      }
+      sub[i] = labels[indices[i]];
+    }
+    INDArray f = indices.length == 0 ? Nd4j.create(features.dataType(), 0, features.columns())
+        : Nd4j.pullRows(features, 1, indices);
     return new Dataset(name + suffix, f, sub, numClasses, sampleShape, provenance);
   }
 
@@ -98,6 +117,55 @@ public final class Dataset {
     Map<String, String> p = new LinkedHashMap<>(provenance);
     p.putAll(extraProvenance);
     return new Dataset(name, features, newLabels, numClasses, sampleShape, p);
+  }
+
+  /** Same data under another name (e.g. {@code letter/train} after splitting). */
+  public Dataset withName(String newName) {
+    return new Dataset(newName, features, labels, numClasses, sampleShape, provenance);
+  }
+
+  /** Same data, extra provenance entries (later entries replace earlier ones with the same key). */
+  public Dataset withProvenance(Map<String, String> extraProvenance) {
+    Map<String, String> p = new LinkedHashMap<>(provenance);
+    p.putAll(extraProvenance);
+    return new Dataset(name, features, labels, numClasses, sampleShape, p);
+  }
+
+  /**
+   * Class names from the provenance entry {@code classes} (written by the loaders with
+   * {@link #encodeClassNames}), or "0", "1", ... when the loader recorded none or their count does not match.
+   */
+  public List<String> classNames() {
+    String c = provenance.get("classes");
+    if (c != null) {
+      List<String> names = new ArrayList<>();
+      StringBuilder cur = new StringBuilder();
+      for (int i = 0; i < c.length(); i++) {
+        char ch = c.charAt(i);
+        if (ch == '\\' && i + 1 < c.length()) {
+          cur.append(c.charAt(++i));
+        } else if (ch == ',') {
+          names.add(cur.toString());
+          cur.setLength(0);
+        } else {
+          cur.append(ch);
+        }
+      }
+      names.add(cur.toString());
+      if (names.size() == numClasses) return List.copyOf(names);
+    }
+    return IntStream.range(0, numClasses).mapToObj(Integer::toString).toList();
+  }
+
+  /** Class names as one provenance value: comma-separated, commas and backslashes in names escaped by a backslash. */
+  public static String encodeClassNames(List<String> names) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < names.size(); i++) {
+      String n = names.get(i);
+      if (i > 0) b.append(',');
+      b.append(n.replace("\\", "\\\\").replace(",", "\\,"));
+    }
+    return b.toString();
   }
 
   /** Same labels, new features (e.g. after standardisation). */

@@ -1,0 +1,192 @@
+package org.losslab.datasets;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.losslab.core.MethodInfo;
+import org.losslab.core.Names;
+import org.losslab.core.ParamSpec;
+import org.losslab.core.Params;
+
+/**
+ * Turns a data set name, its options and a run seed into the parts a run trains and evaluates on, in a
+ * fixed order so that nothing about held-out data leaks into training:
+ *
+ * <ol>
+ *   <li>load ({@link Datasets#load}); a set without an official test part gets a seeded stratified test
+ *       split of {@code test_fraction};</li>
+ *   <li>optional seeded stratified validation split of {@code validation_fraction} of the training part;</li>
+ *   <li>feature scaling fitted on the training rows only ({@code standardize}, {@code minmax} to [-1, 1],
+ *       {@code none}, or {@code auto}: the data set's own default, see {@link Datasets#defaultScale});</li>
+ *   <li>label noise ({@link LabelNoise}) on train and, as in the LDR protocol, on validation; test labels
+ *       stay clean.</li>
+ * </ol>
+ *
+ * <p>Each random step has its own seed derived from the run seed ({@link Seeds#derive}), written to the
+ * parts' provenance, so the split and the noise can be replayed on their own. Options for the loader and
+ * for these steps come in one map (as from a YAML file); a key that neither knows fails listing both sets.
+ */
+public final class DataPipeline {
+  /** The preparation options, with defaults and allowed values. */
+  public static final List<ParamSpec> OPTIONS = List.of(
+      ParamSpec.real("test_fraction", 0.2, 0, false, 1, false,
+          "share held out as test, stratified; only for data sets without their own test part"),
+      ParamSpec.real("validation_fraction", 0.0, 0, true, 1, false,
+          "share of the training part held out for validation, stratified (0 = none)"),
+      ParamSpec.choice("scale", "auto", List.of("auto", "none", "standardize", "minmax"),
+          "feature scaling fitted on train; auto = the data set's default"),
+      ParamSpec.choice("noise", "none", List.of("none", "uniform", "pair"),
+          "label noise on train (and validation): uniform over all K classes, or class-dependent pairs"),
+      ParamSpec.real("noise_rate", 0.0, 0, 1, "probability that a label is redrawn (uniform) or mapped (pair)"),
+      ParamSpec.choice("noise_table", "", List.of(),
+          "pair noise table: empty = the LDR table for letter/vowel, (y+1) mod K otherwise; next, ldr-letter, "
+              + "ldr-vowel, or entries like 1<->3,2->6"),
+      ParamSpec.flag("noise_validation", true, "also corrupt validation labels (the LDR protocol does)"));
+
+  private static final MethodInfo<Params> SELF = describe();
+
+  private DataPipeline() {}
+
+  private static MethodInfo<Params> describe() {
+    MethodInfo.Builder<Params> b = MethodInfo.<Params>builder("data preparation")
+        .description("splits, scaling and label noise").factory(p -> p);
+    OPTIONS.forEach(b::param);
+    return b.build();
+  }
+
+  /**
+   * Loads and prepares a data set.
+   *
+   * @param options loader options and preparation options ({@link #OPTIONS}) in one map
+   * @param seed the run seed; split and noise seeds are derived from it
+   */
+  public static PreparedData prepare(String name, Map<String, ?> options, long seed) {
+    MethodInfo<DataSplits> info = Datasets.info(name);
+    Map<String, Object> loaderOpts = new LinkedHashMap<>();
+    Map<String, Object> prepOpts = new LinkedHashMap<>();
+    List<String> prepKeys = OPTIONS.stream().map(ParamSpec::name).toList();
+    List<String> loaderKeys = info.params().stream().map(ParamSpec::name).toList();
+    for (Map.Entry<String, ?> e : (options == null ? Map.<String, Object>of() : options).entrySet()) {
+      if (prepKeys.contains(e.getKey())) {
+        prepOpts.put(e.getKey(), e.getValue());
+      } else if (loaderKeys.contains(e.getKey())) {
+        loaderOpts.put(e.getKey(), e.getValue());
+      } else {
+        List<String> all = new ArrayList<>(loaderKeys);
+        all.addAll(prepKeys);
+        throw new IllegalArgumentException("data set '" + info.name() + "' has no option '" + e.getKey() + "'"
+            + Names.suggestion(e.getKey(), all) + "; its options are "
+            + (loaderKeys.isEmpty() ? "(none)" : String.join(", ", loaderKeys))
+            + "; preparation options are " + String.join(", ", prepKeys));
+      }
+    }
+    Params p = SELF.resolve(prepOpts);
+    return prepare(info.name(), info.create(loaderOpts), p, prepOpts.containsKey("test_fraction"), seed);
+  }
+
+  /**
+   * Prepares parts loaded some other way (e.g. a data set built in code).
+   *
+   * @param name names the data; a registered name also chooses the default scaling and pair-noise table
+   * @param options preparation options only ({@link #OPTIONS})
+   */
+  public static PreparedData prepare(String name, DataSplits raw, Map<String, ?> options, long seed) {
+    Map<String, ?> o = options == null ? Map.of() : options;
+    return prepare(name, raw, SELF.resolve(o), o.containsKey("test_fraction"), seed);
+  }
+
+  private static PreparedData prepare(String name, DataSplits raw, Params p, boolean testFractionGiven, long seed) {
+    String noise = p.getString("noise");
+    double rate = p.getDouble("noise_rate");
+    String table = p.getString("noise_table");
+    if (noise.equals("none") && rate > 0) {
+      throw new IllegalArgumentException("noise_rate = " + rate + " but noise = none; set noise to uniform or pair");
+    }
+    if (!noise.equals("pair") && !table.isBlank()) {
+      throw new IllegalArgumentException("noise_table is set but noise = " + noise + "; it applies only to noise = pair");
+    }
+    Map<String, String> common = new LinkedHashMap<>();
+    common.put("data.name", name);
+    common.put("pipeline.seed", Long.toString(seed));
+
+    Dataset train = raw.train();
+    Dataset test;
+    if (raw.hasTest()) {
+      if (testFractionGiven) {
+        throw new IllegalArgumentException("test_fraction is set, but " + name + " comes with its own test part ("
+            + raw.test().size() + " samples); test_fraction applies only to data sets without one"
+            + (name.equals("letter") || name.equals("vowel") ? " (use split=random to split " + name + " randomly)" : ""));
+      }
+      test = raw.test();
+      if (!test.provenance().containsKey("split.test")) {
+        Map<String, String> own = Map.of("split.test", "the data set's own test part");
+        train = train.withProvenance(own);
+        test = test.withProvenance(own);
+      }
+    } else {
+      double f = p.getDouble("test_fraction");
+      long s = Seeds.derive(seed, "test-split");
+      StratifiedSplit.Indices ix = StratifiedSplit.split(train.labels(), train.numClasses(), f, s);
+      String how = "stratified, fraction " + f + ", seed " + s + " (derived from run seed " + seed + ")";
+      Dataset all = train;
+      train = all.subset(ix.kept(), "").withProvenance(Map.of("split.test", how));
+      test = all.subset(ix.heldOut(), "").withProvenance(Map.of("split.test", how));
+    }
+    Dataset validation = null;
+    double vf = p.getDouble("validation_fraction");
+    if (vf > 0) {
+      long s = Seeds.derive(seed, "validation-split");
+      StratifiedSplit.Indices ix = StratifiedSplit.split(train.labels(), train.numClasses(), vf, s);
+      String how = "stratified from train, fraction " + vf + ", seed " + s + " (derived from run seed " + seed + ")";
+      Dataset all = train;
+      train = all.subset(ix.kept(), "").withProvenance(Map.of("split.validation", how));
+      validation = all.subset(ix.heldOut(), "").withProvenance(Map.of("split.validation", how));
+    }
+
+    String scale = p.getString("scale");
+    if (scale.equals("auto")) scale = Datasets.registry().contains(name) ? Datasets.defaultScale(name) : "standardize";
+    FeatureScaler scaler = switch (scale) {
+      case "standardize" -> Standardizer.fit(train.features());
+      case "minmax" -> MinMaxScaler.fit(train.features());
+      default -> null;
+    };
+    if (scaler != null) {
+      train = scaler.transform(train);
+      test = scaler.transform(test);
+      if (validation != null) validation = scaler.transform(validation);
+    } else {
+      Map<String, String> none = Map.of("scale", "none");
+      train = train.withProvenance(none);
+      test = test.withProvenance(none);
+      if (validation != null) validation = validation.withProvenance(none);
+    }
+
+    int[] cleanTrain = train.labels();
+    int[] cleanVal = validation == null ? null : validation.labels();
+    LabelNoise.Type type = LabelNoise.Type.valueOf(noise.toUpperCase(Locale.ROOT));
+    String tableSpec = table.isBlank() ? LabelNoise.defaultTableSpec(name, train.numClasses()) : table;
+    LabelNoise.Result tr = LabelNoise.apply(cleanTrain, train.numClasses(), type, rate, tableSpec,
+        Seeds.derive(seed, "noise-train"));
+    train = train.withLabels(tr.labels(), tr.provenance());
+    if (validation != null) {
+      boolean noisyVal = p.getBoolean("noise_validation");
+      LabelNoise.Result vr = LabelNoise.apply(cleanVal, validation.numClasses(),
+          noisyVal ? type : LabelNoise.Type.NONE, noisyVal ? rate : 0, tableSpec, Seeds.derive(seed, "noise-validation"));
+      validation = validation.withLabels(vr.labels(), vr.provenance());
+    }
+    test = test.withProvenance(Map.of("noise.type", "none (test labels are always clean)"));
+
+    train = train.withProvenance(common).withName(name + "/train");
+    test = test.withProvenance(common).withName(name + "/test");
+    if (validation != null) validation = validation.withProvenance(common).withName(name + "/validation");
+    return new PreparedData(train, validation, test, cleanTrain, cleanVal, scaler);
+  }
+
+  /** The preparation options as a record for listing ({@code describe}). */
+  public static MethodInfo<Params> optionsInfo() {
+    return SELF;
+  }
+
+}

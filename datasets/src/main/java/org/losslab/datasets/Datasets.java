@@ -1,0 +1,174 @@
+package org.losslab.datasets;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.losslab.core.MethodInfo;
+import org.losslab.core.ParamSpec;
+import org.losslab.core.Params;
+import org.losslab.core.Registry;
+import org.losslab.core.UnknownNameException;
+
+/**
+ * The data sets a run can name, each with its typed options, defaults and a one-line description, held in
+ * the same {@link Registry} / {@link MethodInfo} shape as losses and optimizers so the command line lists
+ * and validates them the same way. Unknown names fail with the known list and the closest match;
+ * unknown or invalid options fail naming the allowed ones.
+ *
+ * <p>{@link #load} returns the raw parts (official test part when there is one). Splitting, scaling and
+ * label noise are {@link DataPipeline}'s job.
+ */
+public final class Datasets {
+  private Datasets() {}
+
+  /** Option names shared by the mlbench sets. */
+  private static ParamSpec mlbenchDir() {
+    return text("dir", Mlbench.defaultDir().toString(),
+        "directory holding the mlbench .rda files (see " + Mlbench.PACKAGE + ")");
+  }
+
+  private static ParamSpec text(String name, String def, String doc) {
+    return ParamSpec.choice(name, def, List.of(), doc);
+  }
+
+  /**
+   * A fresh registry of all data sets; defaults that depend on system properties (directories) are read
+   * now.
+   */
+  public static Registry<DataSplits> registry() {
+    Registry<DataSplits> r = new Registry<>("data set");
+    r.register(MethodInfo.<DataSplits>builder("fashion-mnist")
+        .description("Fashion-MNIST: 60000 train + 10000 test 28x28 grey images, 10 classes (Debian "
+            + FashionMnist.PACKAGE + ")")
+        .param(text("dir", FashionMnist.defaultDir().toString(), "directory holding the four IDX .gz files"))
+        .param(ParamSpec.flag("verify", true, "check the SHA-256 of the uncompressed files"))
+        .note("scale", "none (pixels already in [0, 1])")
+        .factory(p -> FashionMnist.load(Path.of(p.getString("dir")), p.getBoolean("verify")))
+        .build());
+    r.register(MethodInfo.<DataSplits>builder("csv")
+        .description("a CSV table: numeric feature columns and a label column (numbers or text)")
+        .param(text("path", null, "the CSV file (may be gzip/bzip2/xz compressed); required"))
+        .param(text("test_path", "", "an optional CSV test file with the same columns"))
+        .param(text("label", "", "label column: header name or 0-based index (-1 = last); empty = last column"))
+        .param(ParamSpec.choice("header", "auto", List.of("auto", "true", "false"),
+            "first line names the columns; auto = yes when it has a non-number outside the last column"))
+        .param(text("delimiter", ",", "field separator: one character, or 'tab'"))
+        .param(ParamSpec.choice("missing", "error", List.of("error", "drop"),
+            "rows with empty/NA/?/NaN fields: fail naming the line, or drop them"))
+        .note("scale", "standardize")
+        .factory(Datasets::csv)
+        .build());
+    r.register(MethodInfo.<DataSplits>builder("blobs")
+        .description("generated isotropic Gaussian blobs (centres uniform in [-10, 10]^dims)")
+        .param(ParamSpec.integer("n", 1000, 2, 100_000_000, "number of samples"))
+        .param(ParamSpec.integer("classes", 3, 2, 100_000, "number of classes (one blob each)"))
+        .param(ParamSpec.integer("dims", 2, 1, 1_000_000, "number of features"))
+        .param(ParamSpec.real("spread", 1.0, 0, Double.POSITIVE_INFINITY, "standard deviation around each centre"))
+        .param(ParamSpec.integer("seed", 1, 0, Integer.MAX_VALUE,
+            "generator seed (separate from the run seed, so trials share the data)"))
+        .note("scale", "standardize")
+        .factory(p -> DataSplits.trainOnly(Synthetic.blobs(p.getInt("n"), p.getInt("classes"), p.getInt("dims"),
+            p.getDouble("spread"), p.getInt("seed"))))
+        .build());
+    r.register(MethodInfo.<DataSplits>builder("moons")
+        .description("generated two interleaving half circles in 2-D, 2 classes")
+        .param(ParamSpec.integer("n", 1000, 2, 100_000_000, "number of samples"))
+        .param(ParamSpec.real("noise", 0.1, 0, Double.POSITIVE_INFINITY, "standard deviation of Gaussian noise"))
+        .param(ParamSpec.integer("seed", 1, 0, Integer.MAX_VALUE,
+            "generator seed (separate from the run seed, so trials share the data)"))
+        .note("scale", "standardize")
+        .factory(p -> DataSplits.trainOnly(Synthetic.moons(p.getInt("n"), p.getDouble("noise"), p.getInt("seed"))))
+        .build());
+    r.register(MethodInfo.<DataSplits>builder("letter")
+        .description(Mlbench.SPECS.get("letter").description() + "; LDR paper set")
+        .param(mlbenchDir())
+        .param(ParamSpec.choice("split", "uci", List.of("uci", "random"),
+            "uci: first 16000 rows train, last 4000 test (UCI's convention); random: stratified test_fraction"))
+        .note("scale", "minmax (the LDR paper scales Letter to [-1, 1])")
+        .factory(p -> {
+          Dataset all = Mlbench.table(Path.of(p.getString("dir")), "letter");
+          if (p.getString("split").equals("random")) return DataSplits.trainOnly(all);
+          boolean[] test = new boolean[all.size()];
+          for (int i = 16000; i < test.length; i++) test[i] = true;
+          return Mlbench.splitRows(all, test, "uci: rows 1-16000 train, 16001-20000 test");
+        })
+        .build());
+    r.register(MethodInfo.<DataSplits>builder("vowel")
+        .description(Mlbench.SPECS.get("vowel").description() + "; LDR paper set")
+        .param(mlbenchDir())
+        .param(ParamSpec.choice("split", "speaker", List.of("speaker", "random"),
+            "speaker: speakers 0-7 train (528), 8-14 test (462), the standard split; random: stratified"))
+        .param(ParamSpec.choice("speaker", "drop", List.of("drop", "number", "onehot"),
+            "the speaker column V1: drop it, keep it as one number 0-14, or one 0/1 column per speaker"))
+        .note("scale", "standardize")
+        .note("features", "mlbench's Vowel has 9 of the 10 acoustic features of the UCI/ESL data (x.2 is absent)")
+        .factory(p -> {
+          Path dir = Path.of(p.getString("dir"));
+          Dataset all = Mlbench.table(dir, "vowel", p.getString("speaker"));
+          if (p.getString("split").equals("random")) return DataSplits.trainOnly(all);
+          int[] speaker = Mlbench.frame(dir, "Vowel").codes("V1");
+          boolean[] test = new boolean[all.size()];
+          for (int i = 0; i < test.length; i++) test[i] = speaker[i] >= 8;
+          return Mlbench.splitRows(all, test, "speaker: speakers 0-7 train, 8-14 test");
+        })
+        .build());
+    for (String name : List.of("sonar", "ionosphere", "pima", "breast-cancer")) {
+      r.register(MethodInfo.<DataSplits>builder(name)
+          .description(Mlbench.SPECS.get(name).description() + "; binary")
+          .param(mlbenchDir())
+          .note("scale", "standardize")
+          .factory(p -> DataSplits.trainOnly(Mlbench.table(Path.of(p.getString("dir")), name)))
+          .build());
+    }
+    return r;
+  }
+
+  private static DataSplits csv(Params p) {
+    String delim = p.getString("delimiter");
+    if (delim.equalsIgnoreCase("tab") || delim.equals("\\t")) delim = "\t";
+    if (delim.length() != 1) {
+      throw new IllegalArgumentException("csv: delimiter '" + delim + "' is not allowed; allowed: one character or 'tab'");
+    }
+    CsvTable.Header header = switch (p.getString("header")) {
+      case "true" -> CsvTable.Header.YES;
+      case "false" -> CsvTable.Header.NO;
+      default -> CsvTable.Header.AUTO;
+    };
+    CsvTable.Options o = new CsvTable.Options(p.getString("label"), header, delim.charAt(0),
+        p.getString("missing").equals("drop"));
+    String test = p.getString("test_path");
+    return CsvTable.read(Path.of(p.getString("path")), test.isBlank() ? null : Path.of(test), o);
+  }
+
+  /** The registered names, sorted. */
+  public static List<String> names() {
+    return registry().names();
+  }
+
+  /**
+   * The record of one data set: description, options (name, type, default, allowed range, doc) and notes.
+   *
+   * @throws UnknownNameException listing the known names and the closest match
+   */
+  public static MethodInfo<DataSplits> info(String name) {
+    return registry().get(name);
+  }
+
+  /**
+   * Loads a data set's raw parts.
+   *
+   * @param options option name to value (text, numbers or booleans, as from YAML); missing ones take defaults
+   * @throws UnknownNameException for an unknown name
+   * @throws IllegalArgumentException for an unknown option (listing the allowed ones) or an invalid value
+   * @throws DataUnavailableException when the files are not on this machine
+   */
+  public static DataSplits load(String name, Map<String, ?> options) {
+    return info(name).create(options);
+  }
+
+  /** The scaling {@link DataPipeline} applies when the user asks for {@code scale=auto}. */
+  public static String defaultScale(String name) {
+    String note = info(name).notes().getOrDefault("scale", "standardize");
+    return note.split(" ")[0];
+  }
+}

@@ -1,0 +1,95 @@
+package org.losslab.datasets;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Generated classification data for quick checks and tests: Gaussian blobs and two moons (as in
+ * scikit-learn's {@code make_blobs} / {@code make_moons}, not bit-identical to them).
+ *
+ * <p>Every value is drawn from a {@link SplittableRandom} seeded with the given seed, never from ND4J's
+ * global RNG, so the same arguments give the same data on every machine and in every thread.
+ */
+public final class Synthetic {
+  private Synthetic() {}
+
+  /**
+   * Isotropic Gaussian blobs: class centres uniform in [-10, 10]^dims, each sample its centre plus
+   * {@code spread} times standard normal noise. Classes get n / classes samples each (the first n mod
+   * classes classes one more); rows are shuffled.
+   */
+  public static Dataset blobs(int n, int classes, int dims, double spread, long seed) {
+    require(n >= classes, "blobs: n = " + n + " must be at least the number of classes " + classes);
+    require(classes >= 2, "blobs: classes = " + classes + " must be at least 2");
+    require(dims >= 1, "blobs: dims = " + dims + " must be at least 1");
+    require(spread >= 0 && Double.isFinite(spread), "blobs: spread = " + spread + " must be finite and >= 0");
+    SplittableRandom rng = new SplittableRandom(seed);
+    double[][] centres = new double[classes][dims];
+    for (double[] c : centres) {
+      for (int j = 0; j < dims; j++) c[j] = -10 + 20 * rng.nextDouble();
+    }
+    int[] y = new int[n];
+    for (int i = 0; i < n; i++) y[i] = i % classes;
+    shuffle(y, rng);
+    float[] x = new float[n * dims];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < dims; j++) x[i * dims + j] = (float) (centres[y[i]][j] + spread * rng.nextGaussian());
+    }
+    Map<String, String> prov = new LinkedHashMap<>();
+    prov.put("source", "generated Gaussian blobs");
+    prov.put("generator", "blobs(n=" + n + ", classes=" + classes + ", dims=" + dims + ", spread=" + spread
+        + ", seed=" + seed + ")");
+    return new Dataset("blobs", Nd4j.create(x, new long[] {n, dims}, DataType.FLOAT), y, classes,
+        new long[] {dims}, prov);
+  }
+
+  /**
+   * Two interleaving half circles in 2-D: class 0 on (cos t, sin t), class 1 on (1 - cos t, 0.5 - sin t),
+   * t evenly spaced in [0, pi], plus {@code noise} times standard normal noise; rows shuffled.
+   */
+  public static Dataset moons(int n, double noise, long seed) {
+    require(n >= 2, "moons: n = " + n + " must be at least 2");
+    require(noise >= 0 && Double.isFinite(noise), "moons: noise = " + noise + " must be finite and >= 0");
+    SplittableRandom rng = new SplittableRandom(seed);
+    int outer = n / 2;
+    int inner = n - outer;
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) order[i] = i;
+    shuffle(order, rng);
+    float[] x = new float[2 * n];
+    int[] y = new int[n];
+    for (int r = 0; r < n; r++) {
+      int i = order[r];
+      boolean isOuter = i < outer;
+      int k = isOuter ? i : i - outer;
+      int count = isOuter ? outer : inner;
+      double t = count == 1 ? 0 : Math.PI * k / (count - 1);
+      double px = isOuter ? Math.cos(t) : 1 - Math.cos(t);
+      double py = isOuter ? Math.sin(t) : 0.5 - Math.sin(t);
+      x[2 * r] = (float) (px + noise * rng.nextGaussian());
+      x[2 * r + 1] = (float) (py + noise * rng.nextGaussian());
+      y[r] = isOuter ? 0 : 1;
+    }
+    Map<String, String> prov = new LinkedHashMap<>();
+    prov.put("source", "generated two moons");
+    prov.put("generator", "moons(n=" + n + ", noise=" + noise + ", seed=" + seed + ")");
+    return new Dataset("moons", Nd4j.create(x, new long[] {n, 2}, DataType.FLOAT), y, 2, new long[] {2}, prov);
+  }
+
+  /** Fisher-Yates shuffle in place. */
+  static void shuffle(int[] a, SplittableRandom rng) {
+    for (int i = a.length - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      int t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) throw new IllegalArgumentException(message);
+  }
+}
