@@ -53,14 +53,20 @@ class CliTest {
   @Test
   void badDescriptorsExitWithTwoAndLeaveNoRunDirectory(@TempDir Path dir) throws Exception {
     String good = DescriptorLoaderTest.GOOD;
-    assertBadInput(dir, good.replace("batch_size: 32", "batch_size: [32"), "malformed YAML");
-    assertBadInput(dir, good.replace("  batch_size: 32", "  batch_size: 32\n  bogus: 1"), "unknown key");
-    assertBadInput(dir, good.replace("epochs: 2", "epochs: two"), "expected an integer");
-    assertBadInput(dir, good.replace("name: cross-entropy", "name: nope"), "unknown loss 'nope'");
-    assertBadInput(dir, good.replace("lr: 0.01", "lr: -0.01"), "'lr' = -0.01");
-    assertBadInput(dir, good.replace("batch_size: 32", "batch_size: 0"), "training.batch_size");
-    assertBadInput(dir, good.replace("dataset: blobs\n    options: {n: 300, classes: 3, dims: 4}",
-        "dataset: csv\n    options: {path: " + dir.resolve("missing.csv") + "}"), "missing.csv");
+    assertBadInput(dir, replaceOnce(good, "batch_size: 32", "batch_size: [32"), "malformed YAML");
+    assertBadInput(dir, replaceOnce(good, "  batch_size: 32", "  batch_size: 32\n  bogus: 1"), "unknown key");
+    assertBadInput(dir, replaceOnce(good, "epochs: 2", "epochs: two"), "expected an integer");
+    assertBadInput(dir, replaceOnce(good, "name: cross-entropy", "name: nope"), "unknown loss 'nope'");
+    assertBadInput(dir, replaceOnce(good, "lr: 0.01", "lr: -0.01"), "'lr' = -0.01");
+    assertBadInput(dir, replaceOnce(good, "batch_size: 32", "batch_size: 0"), "training.batch_size");
+    assertBadInput(dir, replaceOnce(good, "dataset: blobs\n  options: {n: 300, classes: 3, dims: 4, spread: 0.3}",
+        "dataset: csv\n  options: {path: " + dir.resolve("missing.csv") + "}"), "missing.csv");
+  }
+
+  /** A replace that fails the test when the pattern is absent, so a case cannot silently test nothing. */
+  static String replaceOnce(String s, String from, String to) {
+    assertTrue(s.contains(from), "test fixture lacks: " + from);
+    return s.replace(from, to);
   }
 
   @Test
@@ -72,7 +78,8 @@ class CliTest {
 
   @Test
   void aRunWritesItsRecordsWithTheSummaryLast(@TempDir Path dir) throws Exception {
-    Result r = cli("run", descriptor(dir, DescriptorLoaderTest.GOOD).toString(), "--no-progress", "--set", "evaluation.top_k=[2]");
+    Result r = cli("run", descriptor(dir, DescriptorLoaderTest.GOOD).toString(), "--no-progress", "--set", "evaluation.top_k=[2]",
+        "--set", "training.epochs=3", "--set", "model.hidden=[16]");
     assertEquals(0, r.code(), r.err() + r.out());
     assertTrue(r.out().contains("test accuracy"), r.out());
     Path run;
@@ -83,11 +90,11 @@ class CliTest {
       assertTrue(Files.exists(run.resolve(f)), f);
     }
     List<String> csv = Files.readAllLines(run.resolve("metrics.csv"));
-    assertEquals(3, csv.size(), csv.toString()); // header + 2 epochs
+    assertEquals(4, csv.size(), csv.toString()); // header + 3 epochs
     assertTrue(csv.get(0).contains("test_top2"), csv.get(0));
     Map<?, ?> summary = DescriptorLoader.json().readValue(run.resolve("summary.json").toFile(), Map.class);
     assertEquals("completed", summary.get("status"));
-    assertTrue(((Number) ((Map<?, ?>) summary.get("final_test")).get("accuracy")).doubleValue() > 0.9, summary.toString());
+    assertTrue(((Number) ((Map<?, ?>) summary.get("final_test")).get("accuracy")).doubleValue() > 0.95, summary.toString());
     Map<?, ?> prov = DescriptorLoader.json().readValue(run.resolve("provenance.json").toFile(), Map.class);
     assertEquals(42, ((Number) prov.get("seed")).intValue());
     assertTrue(prov.containsKey("backend") && prov.containsKey("data") && prov.containsKey("git_commit"), prov.toString());

@@ -15,7 +15,7 @@ class DescriptorLoaderTest {
       name: tiny
       data:
         dataset: blobs
-        options: {n: 300, classes: 3, dims: 4}
+        options: {n: 300, classes: 3, dims: 4, spread: 0.3}
       model:
         type: mlp
         hidden: [8, 4]

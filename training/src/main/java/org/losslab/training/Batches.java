@@ -41,7 +41,8 @@ public final class Batches {
   }
 
   public DataSet batch(int[] indices) {
-    return new DataSet(features.getRows(indices), labels.getRows(indices));
+    // pullRows is a native gather; getRows builds the result row by row and was ~100x slower here.
+    return new DataSet(Nd4j.pullRows(features, 1, indices), Nd4j.pullRows(labels, 1, indices));
   }
 
   public INDArray features() {

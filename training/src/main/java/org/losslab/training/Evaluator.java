@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.losslab.datasets.Dataset;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
@@ -32,16 +33,15 @@ public final class Evaluator {
     long[] topCorrect = new long[topK.size()];
     for (int start = 0; start < n; start += batchSize) {
       int end = Math.min(n, start + batchSize);
-      int[] idx = new int[end - start];
-      for (int i = 0; i < idx.length; i++) idx[i] = start + i;
-      INDArray x = batches.features().getRows(idx);
-      INDArray y = batches.labels().getRows(idx);
+      int count = end - start;
+      INDArray x = batches.features().get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
+      INDArray y = batches.labels().get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
       // Activations of the layer below the output, then the output's pre-activation (no dropout).
       INDArray below = last == 0 ? x : net.feedForwardToLayer(last - 1, x, false).get(last);
       INDArray pre = below.mmul(out.getParam("W")).addiRowVector(out.getParam("b"));
       lossSum += loss.computeScoreArray(y, pre.dup(), out.layerConf().getActivationFn(), null).sumNumber().doubleValue();
       double[][] s = pre.toDoubleMatrix();
-      for (int i = 0; i < idx.length; i++) {
+      for (int i = 0; i < count; i++) {
         int label = data.label(start + i);
         if (s[i].length == 1) {
           if ((s[i][0] > 0 ? 1 : 0) == label) correct++;

@@ -91,7 +91,7 @@ public final class DescriptorLoader {
     try {
       tree = YAML.readTree(text);
     } catch (JsonProcessingException e) {
-      throw single(at(where, e.getLocation()), null, "malformed YAML: " + e.getOriginalMessage());
+      throw single(at(where, e.getLocation()), null, "malformed YAML: " + e.getOriginalMessage().replaceAll("\\s*\\n\\s*", " "));
     }
     if (tree == null || tree.isMissingNode() || tree instanceof NullNode) {
       throw single(where, null, "the descriptor is empty; it needs at least data, model, loss, optimizer and training");

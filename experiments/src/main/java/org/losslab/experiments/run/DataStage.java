@@ -26,8 +26,10 @@ public final class DataStage {
     PreparedData p;
     try {
       p = DataPipeline.prepare(data.dataset(), options, seed);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | org.losslab.datasets.MalformedDataException e) {
       throw new UserError("data: " + e.getMessage(), e);
+    } catch (java.io.UncheckedIOException e) {
+      throw new UserError("data: cannot read " + e.getCause().getMessage(), e);
     }
     Map<String, String> prov = new LinkedHashMap<>();
     add(prov, "train", p.train());
