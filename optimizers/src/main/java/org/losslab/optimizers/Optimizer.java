@@ -37,7 +37,7 @@ public interface Optimizer {
    * {@link #updater(ISchedule)}; per-tensor methods return a configuration that is unequal (in
    * {@code equals}) for every distinct {@code (layerName, paramName)}, so DL4J gives it its own block.
    *
-   * @param layerName the DL4J layer name (in a MultiLayerNetwork the index unless named)
+   * @param layerName the DL4J layer name (DL4J names unnamed MultiLayerNetwork layers {@code layer0, layer1, ...})
    * @param paramName the parameter key, e.g. {@code W} or {@code b}; several keys sharing one layer-level
    *                  updater may be joined, e.g. {@code W+RW}
    */

@@ -14,6 +14,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
 import org.deeplearning4j.nn.updater.UpdaterBlock;
+import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.schedule.ISchedule;
 
 /**
@@ -32,7 +33,8 @@ public final class PerTensorUpdaters {
 
   /**
    * Sets each layer's {@code updater} and {@code biasUpdater} from the optimizer; call before
-   * {@code new MultiLayerNetwork(conf).init()}. Layers are named by their layer name, else their index.
+   * {@code new MultiLayerNetwork(conf).init()}. Layers are named by their layer name (DL4J names unnamed
+   * MultiLayerNetwork layers {@code layer0, layer1, ...}), else their index.
    * Regularization is left as configured.
    */
   public static MultiLayerConfiguration apply(MultiLayerConfiguration conf, Optimizer optimizer, ISchedule schedule) {
@@ -70,8 +72,9 @@ public final class PerTensorUpdaters {
   }
 
   /**
-   * The updater blocks of an initialized network that hold more than one parameter tensor, described as
-   * {@code "layer/param + layer/param"}; empty when every tensor has its own block.
+   * The updater blocks of an initialized network that hold more than one trainable parameter tensor,
+   * described as {@code "layer/param + layer/param"}; empty when every tensor has its own block. Blocks with
+   * DL4J's {@code NoOp} updater (BatchNormalization's running mean and variance) are not trained and not listed.
    */
   public static List<String> blocksSpanningTensors(Model net) {
     BaseMultiLayerUpdater<?> u;
@@ -84,6 +87,7 @@ public final class PerTensorUpdaters {
     }
     List<String> out = new ArrayList<>();
     for (UpdaterBlock b : u.getUpdaterBlocks()) {
+      if (b.getGradientUpdater().getConfig() instanceof NoOp) continue;
       if (b.getLayersAndVariablesInBlock().size() > 1) {
         List<String> names = new ArrayList<>();
         for (UpdaterBlock.ParamState ps : b.getLayersAndVariablesInBlock()) {
