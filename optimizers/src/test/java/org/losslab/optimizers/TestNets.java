@@ -61,9 +61,9 @@ final class TestNets {
     return net;
   }
 
-  /** Mean loss (with regularization score) on a data set, without training. */
+  /** Mean data loss on a data set (without the regularization score), without training. */
   static double loss(MultiLayerNetwork net, DataSet ds) {
-    return net.score(ds, false);
+    return net.scoreExamples(ds, false).meanNumber().doubleValue();
   }
 
   /** One training step on a batch, through the optimizer's step strategy. */
