@@ -38,8 +38,8 @@ class LionConstraintTest {
     Random r = new Random(Double.hashCode(p));
     for (int problem = 0; problem < 4; problem++) {
       int n = 3 + r.nextInt(10);
-      double lambda = 1 + 2 * r.nextDouble();
-      double lr = 0.02 + 0.06 * r.nextDouble();   // lr*lambda in [0.02, 0.24]
+      double lambda = 1 + 1.5 * r.nextDouble();
+      double lr = 0.05 + 0.05 * r.nextDouble();   // lr*lambda in [0.05, 0.25]
       double radius = 1 / lambda;
       double[] a = r.doubles(n, 0.1, 3).toArray();
       double[] target = r.doubles(n, -10, 10).toArray();     // minimiser far outside the ball
@@ -52,7 +52,7 @@ class LionConstraintTest {
       Steps s = new Steps(cfg, x0, new WeightDecay(lambda, true));
       double excess = Math.max(0, dualNorm(x0, p) - radius);
       double excess0 = excess;
-      int steps = 800;
+      int steps = 300;
       for (int t = 0; t < steps; t++) {
         double[] x = s.theta();
         double[] g = new double[n];

@@ -20,7 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * in the recipe table run with their registered defaults.
  */
 class RecipeTest {
-  static final int STEPS = 40;
+  static final int STEPS = 25;
   static final double FRACTION = 0.1;
 
   /** Learning rates (and friends) sensible for this problem, per optimizer. */
