@@ -98,15 +98,16 @@ public final class BuiltinOptimizers implements OptimizerProvider {
   private static MethodInfo.Builder<Optimizer> lionNotes(MethodInfo.Builder<Optimizer> b, boolean sign) {
     String guidance = (sign ? "" : "Lion's guidance, for its sign step (for this norm see 'learning rate'): ")
         + "use a learning rate 3-10x smaller than AdamW's (scale initial, peak and final schedule "
-            + "values alike) and a weight decay 3-10x larger, since the effective decay is lr*lambda "
-            + "(README pairs: ViT-B/16 lion 1e-4/10.0 vs AdamW 1e-3/1.0; diffusion 3e-5/0.1 vs 3e-4/0.01)";
+        + "values alike) and a weight decay 3-10x larger, since the effective decay is lr*lambda "
+        + "(README pairs: ViT-B/16 lion 1e-4/10.0 vs AdamW 1e-3/1.0; diffusion 3e-5/0.1 vs 3e-4/0.01)";
     return b
         .note("guidance", guidance)
         .note("batch size", "Lion prefers larger batches (best ViT-B/16 batch 4096 vs 256 for AdamW); still robust "
             + "down to ~64, but reported worse than AdamW below ~64 examples per batch")
         .note("betas", "0.9/0.99 from the program search; 0.95/0.98 for stability; a lower beta2 means shorter memory")
         .note("decay", "DL4J WeightDecay(lambda, applyLR=true) after the updater, on the pre-update weights, never "
-            + "inside the sign (coupled L2 would change what sign sees); biases are not decayed; the scheduled lr "
+            + "inside the sign (coupled L2 would change what sign sees); biases are not decayed (the reference "
+            + "PyTorch code decays every parameter it is given); the scheduled lr "
             + "scales the decay. With constant lr*lambda <= 1 the weights stay in (or are pulled into) the ball of "
             + "radius 1/lambda of the dual norm")
         .note("pitfalls", "the AdamW learning rate diverges or underperforms; NaNs were reported in long runs "
