@@ -23,7 +23,7 @@ public final class BuiltinOptimizers implements OptimizerProvider {
 
   @Override
   public Collection<MethodInfo<Optimizer>> optimizers() {
-    return List.of(sgd(), adam(), adamw());
+    return List.of(sgd(), adam(), adamw(), lion(), lionL2(), lionLp());
   }
 
   private static MethodInfo<Optimizer> sgd() {
@@ -81,6 +81,97 @@ public final class BuiltinOptimizers implements OptimizerProvider {
         .note("decay", "DL4J WeightDecay(lambda, applyLR=true), applied after the updater; biases are not decayed")
         .factory(p -> new ElementwiseOptimizer("adamw", p.getDouble("lr"),
             s -> adamUpdater(p, s), p.getDouble("weight_decay"), 0, 2))
+        .build();
+  }
+
+
+  static final String LION_PAPER = "Chen et al., Symbolic Discovery of Optimization Algorithms, NeurIPS 2023, "
+      + "arXiv 2302.06675 (reference code google/automl lion/)";
+  static final String LION_K_PAPER = "Chen, Liu, Liang, Liu, Lion Secretly Solves Constrained Optimization: "
+      + "As Lyapunov Predicts, ICLR 2024, arXiv 2310.05898";
+
+  private static ParamSpec lionDecay() {
+    return ParamSpec.real("weight_decay", 0.0, 0, Double.POSITIVE_INFINITY,
+        "decoupled decay lambda: theta <- theta - lr*(step + lambda*theta) on the pre-update weights");
+  }
+
+  private static MethodInfo.Builder<Optimizer> lionNotes(MethodInfo.Builder<Optimizer> b, boolean sign) {
+    String guidance = (sign ? "" : "Lion's guidance, for its sign step (for this norm see 'learning rate'): ")
+        + "use a learning rate 3-10x smaller than AdamW's (scale initial, peak and final schedule "
+        + "values alike) and a weight decay 3-10x larger, since the effective decay is lr*lambda "
+        + "(README pairs: ViT-B/16 lion 1e-4/10.0 vs AdamW 1e-3/1.0; diffusion 3e-5/0.1 vs 3e-4/0.01)";
+    return b
+        .note("guidance", guidance)
+        .note("batch size", "Lion prefers larger batches (best ViT-B/16 batch 4096 vs 256 for AdamW); still robust "
+            + "down to ~64, but reported worse than AdamW below ~64 examples per batch")
+        .note("betas", "0.9/0.99 from the program search; 0.95/0.98 for stability; a lower beta2 means shorter memory")
+        .note("decay", "DL4J WeightDecay(lambda, applyLR=true) after the updater, on the pre-update weights, never "
+            + "inside the sign (coupled L2 would change what sign sees); biases are not decayed (the reference "
+            + "PyTorch code decays every parameter it is given); the scheduled lr "
+            + "scales the decay. With constant lr*lambda <= 1 the weights stay in (or are pulled into) the ball of "
+            + "radius 1/lambda of the dual norm")
+        .note("pitfalls", "the AdamW learning rate diverges or underperforms; NaNs were reported in long runs "
+            + "(mitigate with smaller lr, gradient clipping, lower beta2)");
+  }
+
+  private static MethodInfo<Optimizer> lion() {
+    return lionNotes(MethodInfo.<Optimizer>builder("lion")
+        .description("Lion (EvoLved Sign Momentum): theta <- theta - lr*(sign(beta1*m + (1-beta1)*g) + lambda*theta), "
+            + "then m <- beta2*m + (1-beta2)*g; no bias correction, no epsilon, sign(0) = 0.")
+        .paper(LION_PAPER)
+        .param(lr(1e-4))
+        .param(beta("beta1", 0.9, "interpolation weight of the old momentum inside the sign"))
+        .param(beta("beta2", 0.99, "momentum decay"))
+        .param(lionDecay())
+        .note("state", "1 float/param (momentum m, DL4J state key M); AdamW keeps 2"), true)
+        .note("constraint", "with decoupled decay lambda Lion solves min f s.t. ||theta||_inf <= 1/lambda (Lion-K paper)")
+        .factory(p -> new ElementwiseOptimizer("lion", p.getDouble("lr"),
+            s -> new Lion(p.getDouble("lr"), s, p.getDouble("beta1"), p.getDouble("beta2")),
+            p.getDouble("weight_decay"), 0, 1))
+        .build();
+  }
+
+  private static MethodInfo<Optimizer> lionL2() {
+    return lionNotes(MethodInfo.<Optimizer>builder("lion-l2")
+        .description("Lion-K with K = l2 norm (normalized momentum): theta <- theta - lr*(c/||c||_2 + lambda*theta), "
+            + "c = beta1*m + (1-beta1)*g, the norm per parameter tensor; zero step when c = 0.")
+        .paper(LION_K_PAPER)
+        .param(lr(1e-2))
+        .param(beta("beta1", 0.9, "interpolation weight of the old momentum"))
+        .param(beta("beta2", 0.99, "momentum decay"))
+        .param(lionDecay())
+        .note("state", "1 float/param (momentum m, DL4J state key M) plus one scalar norm per tensor during the step"), false)
+        .note("learning rate", "each tensor moves by exactly lr in l2 norm per step (Lion: lr*sqrt(n) for n entries), "
+            + "so lr must grow with tensor size to match Lion; 1e-2 is this project's default (no reference code exists)")
+        .note("constraint", "with decoupled decay lambda it solves min f s.t. ||theta||_2 <= 1/lambda per tensor")
+        .note("per tensor", "needs one updater per tensor (Optimizer.perTensorUpdaters); DL4J layers with several "
+            + "non-bias tensors (LSTM W+RW, BatchNorm gamma+beta) share one norm")
+        .factory(p -> new PerTensorOptimizer("lion-l2", p.getDouble("lr"),
+            (s, id) -> new LionK(p.getDouble("lr"), s, p.getDouble("beta1"), p.getDouble("beta2"), 2, id),
+            p.getDouble("weight_decay"), 1))
+        .build();
+  }
+
+  private static MethodInfo<Optimizer> lionLp() {
+    return lionNotes(MethodInfo.<Optimizer>builder("lion-lp")
+        .description("Lion-K with K = lp norm, 1 <= p <= 2: theta <- theta - lr*(sign(c)|c|^(p-1)/||c||_p^(p-1) "
+            + "+ lambda*theta), c = beta1*m + (1-beta1)*g, the norm per parameter tensor; p = 1 is Lion, p = 2 lion-l2.")
+        .paper(LION_K_PAPER)
+        .param(lr(1e-2))
+        .param(beta("beta1", 0.9, "interpolation weight of the old momentum"))
+        .param(beta("beta2", 0.99, "momentum decay"))
+        .param(ParamSpec.real("p", 1.5, 1, 2, "the norm of K; the constraint uses the dual q = p/(p-1)"))
+        .param(lionDecay())
+        .note("state", "1 float/param (momentum m, DL4J state key M) plus one scalar norm per tensor during the step"), false)
+        .note("learning rate", "the step has unit dual norm ||.||_q per tensor: an evenly spread c moves each entry by "
+            + "lr*n^(-(p-1)/p) for n entries, between Lion (p=1) and lion-l2 (p=2); 1e-2 is this project's default")
+        .note("constraint", "with decoupled decay lambda it solves min f s.t. ||theta||_q <= 1/lambda per tensor, "
+            + "1/p + 1/q = 1")
+        .note("per tensor", "needs one updater per tensor (Optimizer.perTensorUpdaters); DL4J layers with several "
+            + "non-bias tensors (LSTM W+RW, BatchNorm gamma+beta) share one norm")
+        .factory(p -> new PerTensorOptimizer("lion-lp", p.getDouble("lr"),
+            (s, id) -> new LionK(p.getDouble("lr"), s, p.getDouble("beta1"), p.getDouble("beta2"), p.getDouble("p"), id),
+            p.getDouble("weight_decay"), 1))
         .build();
   }
 

@@ -20,6 +20,31 @@ public interface Optimizer {
   /** The DL4J updater configuration, with the learning rate following {@code schedule}. */
   IUpdater updater(ISchedule schedule);
 
+  /**
+   * Whether each parameter tensor needs its own updater configuration, obtained from
+   * {@link #updater(ISchedule, String, String)}. True for methods whose step depends on a norm over a
+   * group of parameters (Lion-l2, Lion-lp): DL4J merges contiguous parameters with equal updater
+   * configurations into one block, across layers, and the norm would then span that block. The trainer
+   * then sets, per layer, {@code .updater(updater(s, layer, weightKeys))} and
+   * {@code .biasUpdater(updater(s, layer, biasKeys))}, or calls {@link PerTensorUpdaters#apply}.
+   */
+  default boolean perTensorUpdaters() {
+    return false;
+  }
+
+  /**
+   * The updater configuration for one parameter tensor of one layer. Element-wise methods return
+   * {@link #updater(ISchedule)}; per-tensor methods return a configuration that is unequal (in
+   * {@code equals}) for every distinct {@code (layerName, paramName)}, so DL4J gives it its own block.
+   *
+   * @param layerName the DL4J layer name (DL4J names unnamed MultiLayerNetwork layers {@code layer0, layer1, ...})
+   * @param paramName the parameter key, e.g. {@code W} or {@code b}; several keys sharing one layer-level
+   *                  updater may be joined, e.g. {@code W+RW}
+   */
+  default IUpdater updater(ISchedule schedule, String layerName, String paramName) {
+    return updater(schedule);
+  }
+
   /** Regularization of weights (not biases), e.g. DL4J's post-updater {@code WeightDecay} for AdamW. */
   default List<Regularization> regularization() {
     return List.of();
