@@ -28,7 +28,7 @@ class LionTrajectoryTest {
 
   /** p = 0 stands for Lion (the sign); otherwise Lion-K with the l_p norm. */
   static Stream<Arguments> cases() {
-    LrSchedule cosine = new LrSchedule(LrSchedule.Kind.COSINE, 0.05, 3, 10, 0.005, 1, 1);
+    LrSchedule cosine = new LrSchedule(LrSchedule.Kind.COSINE, 0.05, 3, 10, 0.005, 1, 1, null);
     return Stream.of(
         Arguments.of("lion", 0.0, 0.0, null),
         Arguments.of("lion wd", 0.0, 0.3, null),

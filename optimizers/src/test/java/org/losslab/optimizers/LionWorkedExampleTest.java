@@ -122,7 +122,7 @@ class LionWorkedExampleTest {
   /** The learning rate comes from the ISchedule: warm-up 0.1/4, 0.2/4, ... then constant. */
   @Test
   void learningRateScheduleIsHonoured() {
-    LrSchedule sched = new LrSchedule(LrSchedule.Kind.CONSTANT, 0.1, 4, 10, 0, 1, 1);
+    LrSchedule sched = new LrSchedule(LrSchedule.Kind.CONSTANT, 0.1, 4, 10, 0, 1, 1, null);
     Steps s = new Steps(new Lion(123.0, sched, 0.9, 0.99), new double[] {0, 0});
     for (int t = 0; t < 6; t++) {
       double[] u = s.step(1.0, -1.0);

@@ -59,7 +59,7 @@ class SaveLoadRoundTripTest {
   @MethodSource("optimizers")
   void restoredNetworkContinuesIdentically(String name, Map<String, Object> kwargs) throws Exception {
     Optimizer opt = Optimizers.create(name, kwargs);
-    LrSchedule sched = new LrSchedule(LrSchedule.Kind.COSINE, opt.learningRate(), 2, 20, 0, 1, 1);
+    LrSchedule sched = new LrSchedule(LrSchedule.Kind.COSINE, opt.learningRate(), 2, 20, 0, 1, 1, null);
     DataSet a = TestNets.blobs(8, 3, 4, 21);
     DataSet b = TestNets.blobs(8, 3, 4, 22);
     MultiLayerNetwork net = TestNets.mlp(opt, sched, 4, 4, 6, 3);

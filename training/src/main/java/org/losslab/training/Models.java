@@ -2,6 +2,7 @@ package org.losslab.training;
 
 import java.util.List;
 import java.util.Locale;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
@@ -13,11 +14,14 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.losslab.losses.OutputSpec;
+import org.losslab.optimizers.Optimizer;
+import org.losslab.optimizers.PerTensorUpdaters;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.schedule.ISchedule;
 
 /** Builds the networks a descriptor names, with the output layer the loss asks for. */
 public final class Models {
@@ -26,11 +30,13 @@ public final class Models {
   /**
    * @param sampleShape  layout of one input row ({@code [d]} or {@code [c, h, w]})
    * @param numClasses   classes of the problem (the loss decides the output width)
-   * @param regularization applied to weights only (biases are never decayed)
+   * @param optimizer    its updater (per tensor when it asks for that, as Lion-K does) and its
+   *                     regularization, applied to weights only (biases are never decayed)
    */
   public static MultiLayerNetwork build(ModelSpec spec, long[] sampleShape, int numClasses, ILossFunction loss,
-                                        IUpdater updater, List<Regularization> regularization, long seed,
-                                        DataType dataType) {
+                                        Optimizer optimizer, ISchedule schedule, long seed, DataType dataType) {
+    IUpdater updater = optimizer.updater(schedule);
+    List<Regularization> regularization = optimizer.regularization();
     int nIn = (int) java.util.Arrays.stream(sampleShape).reduce(1, (a, b) -> a * b);
     int nOut = OutputSpec.columnsOf(loss, numClasses);
     Activation outAct = OutputSpec.activationOf(loss);
@@ -78,17 +84,21 @@ public final class Models {
         lb.layer(layer++, d.build());
         lb.layer(layer, new OutputLayer.Builder(loss).nOut(nOut).activation(outAct).build());
         lb.setInputType(InputType.convolutionalFlat(sampleShape[1], sampleShape[2], sampleShape[0]));
-        return init(lb);
+        return init(lb, optimizer, schedule);
       }
       default -> throw new IllegalArgumentException("unknown model type '" + spec.type() + "'; known: "
           + String.join(", ", ModelSpec.TYPES));
     }
     lb.layer(layer, new OutputLayer.Builder(loss).nIn(nIn).nOut(nOut).activation(outAct).build());
-    return init(lb);
+    return init(lb, optimizer, schedule);
   }
 
-  private static MultiLayerNetwork init(NeuralNetConfiguration.ListBuilder lb) {
-    MultiLayerNetwork net = new MultiLayerNetwork(lb.build());
+  private static MultiLayerNetwork init(NeuralNetConfiguration.ListBuilder lb, Optimizer optimizer, ISchedule schedule) {
+    MultiLayerConfiguration conf = lb.build();
+    // DL4J merges equal updater configs of neighbouring layers into one block; per-tensor methods need one
+    // block per weight tensor, which distinct updater configs per layer and parameter give them.
+    if (optimizer.perTensorUpdaters()) PerTensorUpdaters.apply(conf, optimizer, schedule);
+    MultiLayerNetwork net = new MultiLayerNetwork(conf);
     net.init();
     return net;
   }

@@ -24,8 +24,7 @@ class TrainerTest {
     ILossFunction l = Losses.create(loss, Map.of());
     Optimizer o = Optimizers.create(optimizer, optParams);
     ModelSpec spec = new ModelSpec("mlp", List.of(16), "relu", dropout, List.of(), 5, "xavier");
-    return Models.build(spec, new long[] {4}, 3, l, o.updater(LrSchedule.constant(o.learningRate())),
-        o.regularization(), seed, DataType.FLOAT);
+    return Models.build(spec, new long[] {4}, 3, l, o, LrSchedule.constant(o.learningRate()), seed, DataType.FLOAT);
   }
 
   @Test

@@ -51,8 +51,7 @@ public final class NetworkFactory {
     Descriptor.Model m = d.model();
     ModelSpec spec = new ModelSpec(m.type(), m.hidden(), m.activation(), m.dropout(), m.channels(), m.kernel(), m.init());
     Nd4j.getRandom().setSeed(d.training().seed());
-    return Models.build(spec, train.sampleShape(), train.numClasses(), loss, optimizer.updater(schedule),
-        optimizer.regularization(), d.training().seed(), dtype);
+    return Models.build(spec, train.sampleShape(), train.numClasses(), loss, optimizer, schedule, d.training().seed(), dtype);
   }
 
   public ILossFunction loss(MultiLayerNetwork net) {
