@@ -93,7 +93,9 @@ public final class LoopBenchmark {
       out.println("PyTorch arm skipped: " + script + " not found (run from the repository root)");
       return;
     }
-    List<String> cmd = new ArrayList<>(List.of("python3", script.toString(), "--rounds", Integer.toString(rounds),
+    // Debian's python3-torch lives in the system interpreter, not in a pyenv/venv python3 that may shadow it.
+    String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+    List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "--rounds", Integer.toString(rounds),
         "--batch-size", d.training().batchSize().toString(), "--hidden",
         String.join(",", d.model().hidden().stream().map(String::valueOf).toList()),
         "--lr", String.valueOf(d.optimizer().params().getOrDefault("lr", 1e-3)), "--threads", "2"));
