@@ -4,16 +4,19 @@ import java.util.Map;
 import org.losslab.core.MethodInfo;
 import org.losslab.core.Names;
 import org.losslab.core.ParamSpec;
+import org.losslab.core.Registry;
+import org.losslab.datasets.Datasets;
+import java.util.List;
 import org.losslab.losses.Losses;
 import org.losslab.optimizers.Optimizers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-/** {@code losslab describe NAME}: the registry record of a loss or optimizer. */
-@Command(name = "describe", description = "Show a loss or optimizer: description, paper, parameters with defaults and ranges, capabilities.")
+/** {@code losslab describe NAME}: the registry record of a loss, optimizer or data set. */
+@Command(name = "describe", description = "Show a loss, optimizer or data set: description, paper, parameters with defaults and ranges, capabilities.")
 final class DescribeCommand implements Runnable {
-  @Parameters(paramLabel = "NAME", description = "a loss or optimizer name (or alias)")
+  @Parameters(paramLabel = "NAME", description = "a loss, optimizer or data set name (or alias)")
   String name;
 
   @Mixin
@@ -22,19 +25,19 @@ final class DescribeCommand implements Runnable {
   @Override
   public void run() {
     common.apply();
-    MethodInfo<?> info;
-    String kind;
-    if (Losses.registry().contains(name)) {
-      info = Losses.info(name);
-      kind = "loss";
-    } else if (Optimizers.registry().contains(name)) {
-      info = Optimizers.info(name);
-      kind = "optimizer";
-    } else {
-      var all = new java.util.ArrayList<String>(Losses.registry().names());
-      all.addAll(Optimizers.registry().names());
-      throw new UserError("no loss or optimizer is named '" + name + "'" + Names.suggestion(name, all)
-          + "; see ./losslab list losses and ./losslab list optimizers");
+    MethodInfo<?> info = null;
+    String kind = null;
+    var all = new java.util.ArrayList<String>();
+    for (Registry<?> r : List.of(Losses.registry(), Optimizers.registry(), Datasets.registry())) {
+      if (info == null && r.contains(name)) {
+        info = r.get(name);
+        kind = r.family();
+      }
+      all.addAll(r.names());
+    }
+    if (info == null) {
+      throw new UserError("no loss, optimizer or data set is named '" + name + "'" + Names.suggestion(name, all)
+          + "; see ./losslab list losses|optimizers|datasets");
     }
     System.out.println(info.name() + " (" + kind + ")");
     if (!info.aliases().isEmpty()) System.out.println("  aliases:      " + String.join(", ", info.aliases()));

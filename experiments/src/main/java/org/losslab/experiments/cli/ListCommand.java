@@ -2,16 +2,17 @@ package org.losslab.experiments.cli;
 
 import java.util.Collection;
 import org.losslab.core.MethodInfo;
+import org.losslab.datasets.Datasets;
 import org.losslab.losses.Losses;
 import org.losslab.optimizers.Optimizers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-/** {@code losslab list losses|optimizers}. */
-@Command(name = "list", description = "List the registered losses or optimizers (built-in and from plugins).")
+/** {@code losslab list losses|optimizers|datasets}. */
+@Command(name = "list", description = "List the registered losses, optimizers or data sets (built-in and from plugins).")
 final class ListCommand implements Runnable {
-  @Parameters(paramLabel = "WHAT", description = "losses or optimizers")
+  @Parameters(paramLabel = "WHAT", description = "losses, optimizers or datasets")
   String what;
 
   @Mixin
@@ -23,7 +24,8 @@ final class ListCommand implements Runnable {
     switch (what) {
       case "losses", "loss" -> print(Losses.registry().all());
       case "optimizers", "optimizer" -> print(Optimizers.registry().all());
-      default -> throw new UserError("cannot list '" + what + "'; choose losses or optimizers");
+      case "datasets", "dataset", "data" -> print(Datasets.registry().all());
+      default -> throw new UserError("cannot list '" + what + "'; choose losses, optimizers or datasets");
     }
   }
 
