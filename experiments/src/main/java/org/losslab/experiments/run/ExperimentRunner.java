@@ -34,8 +34,7 @@ public final class ExperimentRunner {
     checkPairing(d, data);
     MultiLayerNetwork net = factory.network(data.train());
 
-    String yaml = DescriptorLoader.yaml().writeValueAsString(d);
-    String hash = com.google.common.hash.Hashing.sha256().hashString(yaml, StandardCharsets.UTF_8).toString();
+    String hash = hash(d);
     RunDirectory run = RunDirectory.create(Path.of(d.output().dir()), d, hash);
     run.writeJson("provenance.json", Provenance.collect(seed, commandLine, data.provenance(), hash));
 
@@ -58,6 +57,16 @@ public final class ExperimentRunner {
     Map<String, Object> summary = summary(d, r, opt, (System.nanoTime() - t0) / 1e9, data);
     run.writeSummary(summary);
     return new Outcome(run.path(), r, summary);
+  }
+
+  /** SHA-256 of the resolved descriptor: the identity of a run's configuration. */
+  public static String hash(Descriptor d) {
+    try {
+      String yaml = DescriptorLoader.yaml().writeValueAsString(d);
+      return com.google.common.hash.Hashing.sha256().hashString(yaml, StandardCharsets.UTF_8).toString();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise a descriptor", e);
+    }
   }
 
   /** A loss that needs a particular problem (binary-only) fails here, before any run directory exists. */

@@ -1,0 +1,52 @@
+package org.losslab.experiments.suite;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The markdown table of a suite: mean +- sample std over seeds per cell, the paper's value beside it. */
+final class SuiteTable {
+  private SuiteTable() {}
+
+  static String markdown(SuiteSpec s, List<SuiteRunner.Job> jobs, Map<SuiteRunner.Job, Map<String, Object>> results, String command) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("### ").append(s.suite()).append("\n\n");
+    if (s.description() != null && !s.description().isBlank()) sb.append(s.description().strip()).append("\n\n");
+    sb.append("Produced by `").append(command).append("`; mean ± std over seeds ").append(s.seeds())
+        .append(" (n = runs finished).\n\n");
+    for (String metric : s.metrics()) {
+      sb.append("**").append(metric).append("**\n\n| |");
+      for (SuiteSpec.Cell c : s.columns()) sb.append(' ').append(c.label()).append(" |");
+      sb.append("\n|---|");
+      sb.append("---|".repeat(s.columns().size())).append('\n');
+      for (SuiteSpec.Cell r : s.rows()) {
+        sb.append("| ").append(r.label()).append(" |");
+        for (SuiteSpec.Cell c : s.columns()) {
+          List<Double> v = new ArrayList<>();
+          for (SuiteRunner.Job j : jobs) {
+            if (j.row().equals(r.label()) && j.column().equals(c.label()) && results.containsKey(j)) {
+              Double x = SuiteRunner.metric(results.get(j), metric);
+              if (x != null) v.add(x);
+            }
+          }
+          sb.append(' ').append(cell(v));
+          String paper = s.paper() == null || s.paper().get(r.label()) == null ? null : s.paper().get(r.label()).get(c.label());
+          if (paper != null) sb.append(" (paper ").append(paper).append(')');
+          sb.append(" |");
+        }
+        sb.append('\n');
+      }
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+
+  static String cell(List<Double> v) {
+    if (v.isEmpty()) return "—";
+    double mean = v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    if (v.size() == 1) return String.format(Locale.ROOT, "%.4f (n=1)", mean);
+    double ss = v.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum();
+    return String.format(Locale.ROOT, "%.4f ± %.4f (n=%d)", mean, Math.sqrt(ss / (v.size() - 1)), v.size());
+  }
+}

@@ -1,0 +1,52 @@
+package org.losslab.experiments;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SuiteTest {
+  @Test
+  void aSuiteRunsItsGridOnceAndRebuildsItsTableFromFinishedRuns(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("base.yaml"), DescriptorLoaderTest.GOOD);
+    Files.writeString(dir.resolve("s.yaml"), """
+        suite: tiny-grid
+        description: two optimizers by two widths
+        base: base.yaml
+        seeds: [1, 2]
+        set: {training.epochs: 1}
+        rows:
+          - {label: narrow, set: {model.hidden: [4]}}
+          - {label: wide, set: {model.hidden: [16]}}
+        columns:
+          - {label: Adam, set: {optimizer.name: adam}}
+          - {label: SGD, set: {optimizer.name: sgd, optimizer.params: {lr: 0.1}}}
+        metrics: [final_test.accuracy]
+        paper: {wide: {Adam: "0.99"}}
+        table: out/table.md
+        """);
+    String cwd = System.getProperty("user.dir");
+    CliTest.Result r = CliTest.cli("suite", dir.resolve("s.yaml").toString(), "--set", "output.dir=" + dir.resolve("runs"));
+    assertEquals(0, r.code(), r.err() + r.out());
+    assertTrue(r.out().contains("8 runs"), r.out());
+    String table = Files.readString(dir.resolve("out/table.md"));
+    assertTrue(table.contains("| | Adam | SGD |"), table);
+    assertTrue(table.matches("(?s).*\\| wide \\| 0\\.\\d{4} ± 0\\.\\d{4} \\(n=2\\) \\(paper 0\\.99\\) \\|.*"), table);
+    long runs;
+    try (Stream<Path> s = Files.list(dir.resolve("runs"))) {
+      runs = s.count();
+    }
+    assertEquals(8, runs);
+
+    // Again: everything is found finished, nothing runs, the same table comes out.
+    CliTest.Result again = CliTest.cli("suite", dir.resolve("s.yaml").toString(), "--set", "output.dir=" + dir.resolve("runs"));
+    assertEquals(0, again.code(), again.err());
+    assertTrue(!again.out().contains("[1/8]"), again.out());
+    assertEquals(table, Files.readString(dir.resolve("out/table.md")));
+    assertEquals(cwd, System.getProperty("user.dir"));
+  }
+}
