@@ -182,34 +182,41 @@ public class AldrKlLoss extends AbstractLoss implements StatefulLoss {
   }
 
   @Override
-  Eval evaluate(INDArray labels, INDArray preOutput, double[] rowMask, Want want) {
-    Rows.requireSameShape(name(), labels, preOutput);
+  void checkShapes(INDArray labels, INDArray preOutput) {
+    super.checkShapes(labels, preOutput);
     if (preOutput.columns() < 2) {
       throw new IllegalArgumentException("aldr-kl needs at least 2 output columns, got " + preOutput.columns());
     }
-    boolean inStep = gate().enter(want);
-    int n = (int) preOutput.rows();
-    double logK = Math.log(preOutput.columns());
-    KlDro.Scores s = KlDro.normalize(preOutput, normalization());
-    double[] lam = lambdas(inStep, s.z(), rowMask, n, logK);
-    INDArray[] q = new INDArray[1];
-    double[] logQy = KlDro.marginSoftmax(s.z(), labels, margin, lam, q);
-    double[] scores = null;
-    if (want.score()) {
-      double pull = alpha * logK / (2 * lambda0);
-      scores = new double[n];
-      for (int i = 0; i < n; i++) {
-        double d = lam[i] - lambda0;
-        scores[i] = (-lam[i] * (logQy[i] + logK) - pull * d * d) * Rows.weight(rowMask, i);
-      }
+  }
+
+  @Override
+  Eval evaluate(Batch b, Want want) {
+    int n = b.rows();
+    int k = b.cols();
+    KlDro.Normalization mode = normalization();
+    double[] z = new double[n * k];
+    double[] scale = new double[n];
+    for (int i = 0; i < n; i++) scale[i] = KlDro.normalize(b.logits(), i * k, k, mode, z);
+    double[] lam = lambdas(gate().enter(want), z, b);
+    double logK = Math.log(k);
+    double pull = alpha * logK / (2 * lambda0);
+    double[] scores = want.score() ? new double[n] : null;
+    double[] grad = want.gradient() ? new double[n * k] : null;
+    double[] g = new double[k];
+    for (int i = 0; i < n; i++) {
+      int off = i * k;
+      double psi = KlDro.psi(z, b.labels(), off, k, margin, lam[i], g);
+      double d = lam[i] - lambda0;
+      if (scores != null) scores[i] = b.weight(i) * (psi - pull * d * d);
+      if (grad != null) KlDro.backprop(g, z, b.logits(), off, k, mode, scale[i], b.weight(i), grad);
     }
-    INDArray grad = null;
-    if (want.gradient()) grad = KlDro.backprop(q[0].subi(labels), s, preOutput, normalization(), rowMask);
     return new Eval(scores, grad);
   }
 
   /** lambda_i for each row: stored (updated on the step's first call) for training rows, lambda0 otherwise. */
-  private double[] lambdas(boolean inStep, INDArray z, double[] rowMask, int n, double logK) {
+  private double[] lambdas(boolean inStep, double[] z, Batch b) {
+    int n = b.rows();
+    int k = b.cols();
     double[] lam = new double[n];
     boolean update = inStep && gate.takeArm();
     int[] idx = inStep ? gate.step().indices() : null;
@@ -223,10 +230,12 @@ public class AldrKlLoss extends AbstractLoss implements StatefulLoss {
     }
     for (int i = 0; i < n; i++) lam[i] = lambda[idx[i]];
     if (update) {
-      double[] kl = KlDro.klToUniform(z, lam);
+      double[] work = new double[k];
+      double c = alpha * Math.log(k);
       for (int i = 0; i < n; i++) {
-        if (Rows.weight(rowMask, i) == 0) continue;
-        lam[i] = Math.max(lambda0 * (1 - kl[i] / (alpha * logK)), LAMBDA_FLOOR * lambda0);
+        if (b.weight(i) == 0) continue;
+        double kl = KlDro.klToUniform(z, i * k, k, lam[i], work);
+        lam[i] = Math.max(lambda0 * (1 - kl / c), LAMBDA_FLOOR * lambda0);
         lambda[idx[i]] = lam[i];
       }
       updates++;

@@ -27,21 +27,25 @@ abstract class BinaryMarginLoss extends AbstractLoss {
   }
 
   @Override
-  Eval evaluate(INDArray labels, INDArray preOutput, double[] rowMask, Want want) {
+  void checkShapes(INDArray labels, INDArray preOutput) {
     Rows.requireBinary(name(), labels, preOutput);
-    double[] f = Rows.toDoubles(preOutput);
-    double[] y = Rows.toDoubles(labels);
-    int n = f.length;
+  }
+
+  @Override
+  Eval evaluate(Batch b, Want want) {
+    double[] f = b.logits();
+    double[] y = b.labels();
+    int n = b.rows();
     double[] scores = want.score() ? new double[n] : null;
     double[] grad = want.gradient() ? new double[n] : null;
     for (int i = 0; i < n; i++) {
       double yt = sign(y[i]);
       double s = yt * f[i];
-      double w = Rows.weight(rowMask, i);
+      double w = b.weight(i);
       if (scores != null) scores[i] = w * phi(s);
       if (grad != null) grad[i] = w * dphi(s) * yt;
     }
-    return new Eval(scores, grad == null ? null : Rows.column(grad, preOutput.dataType()));
+    return new Eval(scores, grad);
   }
 
   @Override

@@ -1,8 +1,5 @@
 package org.losslab.losses;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
@@ -22,9 +19,9 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  *
  * <p>Stability (card section 5): log p_y comes from max-shifted logits, the value is
  * expm1((tau - 1) log p_y) / (1 - tau) (continuous at tau = 1), and for tau &lt; 1 log p_y is clamped at
- * log(1e-12) in the value and p_y at 1e-12 in the gradient weight, so tau = 0 stays finite at |logit| = 1e4
- * (the value then saturates at 1e12-ish while the clipped weight keeps pushing the example). Labels are one-hot
- * rows (a row of class probabilities works too: log p_y becomes sum_k l_k log p_k). Output layer: IDENTITY.
+ * log(1e-12) in the value and in the gradient weight, so tau = 0 stays finite at |logit| = 1e4 (value and
+ * weight saturate at about 1e12). Labels are one-hot rows (a row of class probabilities works too: log p_y
+ * becomes sum_k l_k log p_k). Output layer: IDENTITY.
  */
 public class CompSumLoss extends AbstractLoss {
   private static final long serialVersionUID = 1L;
@@ -49,42 +46,27 @@ public class CompSumLoss extends AbstractLoss {
   }
 
   @Override
-  Eval evaluate(INDArray labels, INDArray preOutput, double[] rowMask, Want want) {
-    Rows.requireSameShape(name(), labels, preOutput);
-    int n = (int) preOutput.rows();
-    if (want == Want.GRADIENT) {
-      // The gradient needs p and p_y only: DL4J's native softmax, as LossMCXENT uses.
-      INDArray p = preOutput.dup();
-      Nd4j.exec(new SoftMax(p, p));
-      double[] py = tau == 1 ? null : Rows.dot(p, labels);
-      p.subi(labels);
-      scaleRows(p, py == null ? null : logOf(py), rowMask, n);
-      return new Eval(null, p);
-    }
-    INDArray t = preOutput.dup();
-    double[] logPy = Rows.softmaxInPlace(t, labels);
-    double[] scores = new double[n];
-    for (int i = 0; i < n; i++) scores[i] = Rows.weight(rowMask, i) * value(logPy[i]);
-    if (!want.gradient()) return new Eval(scores, null);
-    t.subi(labels);
-    scaleRows(t, tau == 1 ? null : logPy, rowMask, n);
-    return new Eval(scores, t);
-  }
-
-  private static double[] logOf(double[] p) {
-    double[] out = new double[p.length];
-    for (int i = 0; i < p.length; i++) out[i] = Math.log(p[i]);
-    return out;
-  }
-
-  /** Multiplies each gradient row by p_y^(tau-1) (from log p_y; null for tau = 1) and its mask weight. */
-  private void scaleRows(INDArray grad, double[] logPy, double[] rowMask, int n) {
-    if (logPy == null && rowMask == null) return;
-    double[] w = new double[n];
+  Eval evaluate(Batch b, Want want) {
+    int n = b.rows();
+    int k = b.cols();
+    double[] o = b.logits();
+    double[] y = b.labels();
+    double[] scores = want.score() ? new double[n] : null;
+    double[] grad = want.gradient() ? new double[n * k] : null;
+    double[] p = new double[k];
     for (int i = 0; i < n; i++) {
-      w[i] = (logPy == null ? 1.0 : Math.exp((tau - 1) * clamp(logPy[i]))) * Rows.weight(rowMask, i);
+      int off = i * k;
+      double lse = Rows.softmax(o, off, k, p);
+      // labels sum to 1 per row: sum_j l_j log p_j = l.o - lse
+      double logPy = Rows.dot(y, off, o, off, k) - lse;
+      double w = b.weight(i);
+      if (scores != null) scores[i] = w * value(logPy);
+      if (grad != null) {
+        double rowWeight = w * (tau == 1 ? 1.0 : Math.exp((tau - 1) * clamp(logPy)));
+        for (int j = 0; j < k; j++) grad[off + j] = rowWeight * (p[j] - y[off + j]);
+      }
     }
-    grad.muliColumnVector(Rows.column(w, grad.dataType()));
+    return new Eval(scores, grad);
   }
 
   private double clamp(double logPy) {

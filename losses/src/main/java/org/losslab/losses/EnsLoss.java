@@ -111,13 +111,17 @@ public class EnsLoss extends AbstractLoss implements StepAware, DetachedSurrogat
   }
 
   @Override
-  public void freeze(INDArray labels, INDArray preOutput, INDArray mask) {
+  void checkShapes(INDArray labels, INDArray preOutput) {
     Rows.requireBinary(name(), labels, preOutput);
+  }
+
+  @Override
+  public void freeze(INDArray labels, INDArray preOutput, INDArray mask) {
     frozen = null;
+    Batch b = batch(labels, preOutput, mask);
     StepGate g = gate();
     StepInfo s = g.isOpen() ? g.step() : null;
-    frozen = weights(Rows.toDoubles(preOutput), Rows.toDoubles(labels), Rows.rowMask(name(), mask, preOutput),
-        s == null ? EVAL_SEED : s.seed(), s == null ? EVAL_STEP : s.step());
+    frozen = weights(b, s == null ? EVAL_SEED : s.seed(), s == null ? EVAL_STEP : s.step());
   }
 
   @Override
@@ -126,45 +130,44 @@ public class EnsLoss extends AbstractLoss implements StepAware, DetachedSurrogat
   }
 
   @Override
-  Eval evaluate(INDArray labels, INDArray preOutput, double[] rowMask, Want want) {
-    Rows.requireBinary(name(), labels, preOutput);
+  Eval evaluate(Batch b, Want want) {
     StepGate g = gate();
     if (want.gradient() && (implicitSteps || !g.begun()) && !g.isOpen()) {
       implicitSteps = true;
       g.begin(new StepInfo(null, 0, 0, implicitStep++, PLAIN_SEED));
     }
     boolean inStep = g.enter(want);
-    double[] f = Rows.toDoubles(preOutput);
-    double[] y = Rows.toDoubles(labels);
-    int n = f.length;
+    double[] f = b.logits();
+    double[] y = b.labels();
+    int n = b.rows();
     double[] w = frozen != null && frozen.length == n ? frozen
-        : weights(f, y, rowMask, inStep ? g.step().seed() : EVAL_SEED, inStep ? g.step().step() : EVAL_STEP);
+        : weights(b, inStep ? g.step().seed() : EVAL_SEED, inStep ? g.step().step() : EVAL_STEP);
     double[] scores = want.score() ? new double[n] : null;
     double[] grad = want.gradient() ? new double[n] : null;
     for (int i = 0; i < n; i++) {
       double yt = BinaryMarginLoss.sign(y[i]);
-      double m = Rows.weight(rowMask, i);
+      double m = b.weight(i);
       if (scores != null) scores[i] = m * w[i] * yt * f[i];
       if (grad != null) grad[i] = m * w[i] * yt;
     }
-    return new Eval(scores, grad == null ? null : Rows.column(grad, preOutput.dataType()));
+    return new Eval(scores, grad);
   }
 
   /** The rank-matched loss derivatives g_i of one batch (0 for masked rows). */
-  private double[] weights(double[] f, double[] y, double[] rowMask, long seed, long step) {
-    int n = f.length;
+  private double[] weights(Batch b, long seed, long step) {
+    int n = b.rows();
     double[] margin = new double[n];
     int active = 0;
     for (int i = 0; i < n; i++) {
-      margin[i] = BinaryMarginLoss.sign(y[i]) * f[i];
-      if (Rows.weight(rowMask, i) != 0) active++;
+      margin[i] = BinaryMarginLoss.sign(b.labels()[i]) * b.logits()[i];
+      if (b.weight(i) != 0) active++;
     }
     double[] z = (source == null ? SEEDED : source).draw(seed, step, active);
     if (z.length != active) {
       throw new IllegalStateException("ensloss: the normal source gave " + z.length + " draws for " + active
           + " rows");
     }
-    return derivatives(margin, rowMask, z, lam);
+    return derivatives(margin, b.mask(), z, lam);
   }
 
   /**

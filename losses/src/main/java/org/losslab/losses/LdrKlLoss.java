@@ -1,7 +1,6 @@
 package org.losslab.losses;
 
 import java.util.Objects;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
@@ -70,20 +69,21 @@ public class LdrKlLoss extends AbstractLoss {
   }
 
   @Override
-  Eval evaluate(INDArray labels, INDArray preOutput, double[] rowMask, Want want) {
-    Rows.requireSameShape(name(), labels, preOutput);
-    int n = (int) preOutput.rows();
-    double logK = Math.log(preOutput.columns());
-    KlDro.Scores s = KlDro.normalize(preOutput, normalization());
-    INDArray[] q = new INDArray[1];
-    double[] logQy = KlDro.marginSoftmax(s.z(), labels, margin, new double[] {lambda}, q);
-    double[] scores = null;
-    if (want.score()) {
-      scores = new double[n];
-      for (int i = 0; i < n; i++) scores[i] = -lambda * (logQy[i] + logK) * Rows.weight(rowMask, i);
+  Eval evaluate(Batch b, Want want) {
+    int n = b.rows();
+    int k = b.cols();
+    KlDro.Normalization mode = normalization();
+    double[] scores = want.score() ? new double[n] : null;
+    double[] grad = want.gradient() ? new double[n * k] : null;
+    double[] z = new double[n * k];
+    double[] g = new double[k];
+    for (int i = 0; i < n; i++) {
+      int off = i * k;
+      double scale = KlDro.normalize(b.logits(), off, k, mode, z);
+      double psi = KlDro.psi(z, b.labels(), off, k, margin, lambda, g);
+      if (scores != null) scores[i] = b.weight(i) * psi;
+      if (grad != null) KlDro.backprop(g, z, b.logits(), off, k, mode, scale, b.weight(i), grad);
     }
-    INDArray grad = null;
-    if (want.gradient()) grad = KlDro.backprop(q[0].subi(labels), s, preOutput, normalization(), rowMask);
     return new Eval(scores, grad);
   }
 

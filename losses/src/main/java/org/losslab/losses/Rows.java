@@ -3,16 +3,18 @@ package org.losslab.losses;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.reduce3.Dot;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Row-wise building blocks shared by the losses: shape checks, masks, stable softmax with the log-probability
- * of the label, and the hand-over between ND4J's [B, K] arrays and Java's per-row doubles.
+ * Row-wise building blocks shared by the losses: shape and mask checks, the hand-over between ND4J arrays and
+ * row-major Java doubles, and stable scalar functions.
  *
- * <p>The [B, K] work stays in ND4J ops (in place where the input may be overwritten); per-row scalars (B of
- * them) are computed in Java doubles, which is cheaper than a chain of tiny ND4J ops and exact enough.
+ * <p>Why Java loops: measured on this project's machines (DL4J M2.1, CPU), every ND4J op costs 50-150 us of
+ * dispatch on a 128 x 10 batch whatever it computes, and broadcast and row-reduction ops become milliseconds
+ * when other processes compete for the cores (OpenMP). One copy of the logits and labels into Java, one pass per
+ * row in double precision, and one array for the gradient cost about as much as two ND4J ops, however long the
+ * formula; that is what keeps these losses as fast as DL4J's own MCXENT.
  */
 final class Rows {
   /** The smallest probability comp-sum's weights and values may see (card 1 section 5). */
@@ -47,19 +49,21 @@ final class Rows {
    */
   static double[] rowMask(String loss, INDArray mask, INDArray preOutput) {
     if (mask == null) return null;
-    long rows = preOutput.rows();
-    if (mask.length() == rows && (mask.rank() == 1 || mask.columns() == 1)) return toDoubles(mask);
-    if (mask.rank() == 2 && mask.rows() == rows && mask.columns() == preOutput.columns()) {
-      double[][] m = mask.toDoubleMatrix();
-      double[] out = new double[(int) rows];
+    int rows = (int) preOutput.rows();
+    int cols = (int) preOutput.columns();
+    if (mask.length() == rows && (mask.rank() == 1 || mask.columns() == 1)) return rowMajor(mask);
+    if (mask.rank() == 2 && mask.rows() == rows && mask.columns() == cols) {
+      double[] m = rowMajor(mask);
+      double[] out = new double[rows];
       for (int i = 0; i < rows; i++) {
-        for (double v : m[i]) {
-          if (v != m[i][0]) {
+        for (int k = 0; k < cols; k++) {
+          if (m[i * cols + k] != m[i * cols]) {
             throw new IllegalArgumentException(loss + ": per-output masks must be constant within a row (the "
-                + "loss couples all outputs of an example); row " + i + " is " + Arrays.toString(m[i]));
+                + "loss couples all outputs of an example); row " + i + " is "
+                + Arrays.toString(Arrays.copyOfRange(m, i * cols, (i + 1) * cols)));
           }
         }
-        out[i] = m[i][0];
+        out[i] = m[i * cols];
       }
       return out;
     }
@@ -67,66 +71,76 @@ final class Rows {
         + " fits neither [batch, 1] nor the logits " + Arrays.toString(preOutput.shape()));
   }
 
+  /**
+   * The values of a 1-d or 2-d array in row-major order, as doubles: a straight copy of the buffer when the
+   * array owns it densely (DL4J's activations are often column-major, which is transposed here in Java).
+   */
+  static double[] rowMajor(INDArray a) {
+    int n = (int) a.length();
+    boolean dense = !a.isView() && a.offset() == 0 && a.data().length() == n && Shape.hasDefaultStridesForShape(a);
+    if (!dense) return a.dup('c').data().asDouble();
+    double[] flat = a.data().asDouble();
+    if (a.ordering() == 'c' || a.rank() < 2 || a.rows() == 1 || a.columns() == 1) return flat;
+    int r = (int) a.rows();
+    int c = (int) a.columns();
+    double[] out = new double[n];
+    for (int j = 0; j < c; j++) {
+      for (int i = 0; i < r; i++) out[i * c + j] = flat[j * r + i];
+    }
+    return out;
+  }
+
+  /** A [rows, cols] array of the given type from row-major values. */
+  static INDArray matrix(double[] v, int rows, int cols, DataType type) {
+    return Nd4j.create(v, new long[] {rows, cols}, type);
+  }
+
+  /** A [B, 1] column of the given type holding v. */
+  static INDArray column(double[] v, DataType type) {
+    return matrix(v, v.length, 1, type);
+  }
+
   /** Mask weight of row i (1 without a mask). */
   static double weight(double[] rowMask, int i) {
     return rowMask == null ? 1.0 : rowMask[i];
   }
 
-  /** The values of a vector-shaped array ([B], [B, 1] or [1, B]) as Java doubles. */
-  static double[] toDoubles(INDArray v) {
-    return v.toDoubleVector();
-  }
-
-  /** Row-wise dot product of two [B, K] arrays, without a [B, K] temporary. */
-  static double[] dot(INDArray a, INDArray b) {
-    return toDoubles(Nd4j.getExecutioner().exec(new Dot(a, b, 1)));
-  }
-
-  /** A [B, 1] column of the given type holding v. */
-  static INDArray column(double[] v, DataType type) {
-    return Nd4j.create(v, new long[] {v.length, 1}, type);
-  }
-
   /**
-   * Turns t into softmax(t) row by row, in place, and returns {@code sum_k labels_k log softmax(t)_k} for each
-   * row (log p_y for one-hot labels), computed from the max-shifted logits so it stays finite where p_y
-   * underflows.
+   * Softmax of x[off .. off+k) into out[0 .. k), from the max-shifted values.
+   *
+   * @return log sum_j exp(x_j), finite for any finite x
    */
-  static double[] softmaxInPlace(INDArray t, INDArray labels) {
-    INDArray max = t.max(true, 1);
-    t.subiColumnVector(max);
-    double[] shiftedLabelLogit = dot(t, labels);
-    Transforms.exp(t, false);
-    INDArray sum = t.sum(true, 1);
-    t.diviColumnVector(sum);
-    double[] s = toDoubles(sum);
-    double[] out = new double[s.length];
-    // labels sum to 1 per row, so sum_k l_k (t_k - log s) = l.t - log s
-    for (int i = 0; i < s.length; i++) out[i] = shiftedLabelLogit[i] - Math.log(s[i]);
-    return out;
+  static double softmax(double[] x, int off, int k, double[] out) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int j = 0; j < k; j++) max = Math.max(max, x[off + j]);
+    double sum = 0;
+    for (int j = 0; j < k; j++) {
+      double e = Math.exp(x[off + j] - max);
+      out[j] = e;
+      sum += e;
+    }
+    double inv = 1.0 / sum;
+    for (int j = 0; j < k; j++) out[j] *= inv;
+    return max + Math.log(sum);
   }
 
-  /** Numerically stable log(1 + e^x) for one value. */
+  /** sum_j a[aOff + j] b[bOff + j]. */
+  static double dot(double[] a, int aOff, double[] b, int bOff, int k) {
+    double s = 0;
+    for (int j = 0; j < k; j++) s += a[aOff + j] * b[bOff + j];
+    return s;
+  }
+
+  /** Numerically stable log(1 + e^x). */
   static double softplus(double x) {
     return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
   }
 
-  /** Numerically stable 1 / (1 + e^-x) for one value. */
+  /** Numerically stable 1 / (1 + e^-x). */
   static double sigmoid(double x) {
     if (x >= 0) return 1.0 / (1.0 + Math.exp(-x));
     double e = Math.exp(x);
     return e / (1.0 + e);
-  }
-
-  /**
-   * Element-wise log(1 + e^x) as a new array, stable at |x| = 1e4 (ND4J's own softplus overflows there):
-   * max(x, 0) + log1p(e^-|x|).
-   */
-  static INDArray softplus(INDArray x) {
-    INDArray out = Transforms.abs(x, true).negi();
-    Transforms.exp(out, false);
-    Transforms.log1p(out, false);
-    return out.addi(Transforms.relu(x, true));
   }
 
   static double sum(double[] v) {

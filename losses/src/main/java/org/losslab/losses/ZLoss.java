@@ -62,39 +62,47 @@ public class ZLoss extends AbstractLoss {
   }
 
   @Override
-  Eval evaluate(INDArray labels, INDArray preOutput, double[] rowMask, Want want) {
-    Rows.requireSameShape(name(), labels, preOutput);
-    long d = preOutput.columns();
-    if (d < 2) throw new IllegalArgumentException("z-loss needs at least 2 output columns, got " + d);
-    int n = (int) preOutput.rows();
-    INDArray centred = preOutput.subColumnVector(preOutput.mean(true, 1));
-    double[] sigma = Rows.toDoubles(centred.norm2(1));
-    double[] cy = Rows.dot(centred, labels);
-    double[] scores = want.score() ? new double[n] : null;
-    double[] alphaCol = want.gradient() ? new double[n] : null;
-    double[] meanShift = want.gradient() ? new double[n] : null;
-    double[] centredCoef = want.gradient() ? new double[n] : null;
-    double sqrtD = Math.sqrt(d);
-    for (int i = 0; i < n; i++) {
-      double sig = sigma[i] / sqrtD;
-      double s = sig + EPS;
-      double zc = cy[i] / s;
-      double t = a * (b - zc);
-      double w = Rows.weight(rowMask, i);
-      if (scores != null) scores[i] = w * Rows.softplus(t) / a;
-      if (alphaCol != null) {
-        double alpha = -w * Rows.sigmoid(t) / s;
-        alphaCol[i] = alpha;
-        meanShift[i] = -alpha / d;
-        centredCoef[i] = sig > 0 ? -alpha * zc / (d * sig) : 0;
-      }
+  void checkShapes(INDArray labels, INDArray preOutput) {
+    super.checkShapes(labels, preOutput);
+    if (preOutput.columns() < 2) {
+      throw new IllegalArgumentException("z-loss needs at least 2 output columns, got " + preOutput.columns());
     }
-    INDArray grad = null;
-    if (alphaCol != null) {
-      // alpha (y - 1/D) - alpha zc/(D sigma) (o - mu), the centred logits overwritten in place
-      grad = centred.muliColumnVector(Rows.column(centredCoef, centred.dataType()));
-      grad.addi(labels.mulColumnVector(Rows.column(alphaCol, centred.dataType())));
-      grad.addiColumnVector(Rows.column(meanShift, centred.dataType()));
+  }
+
+  @Override
+  Eval evaluate(Batch batch, Want want) {
+    int n = batch.rows();
+    int d = batch.cols();
+    double[] o = batch.logits();
+    double[] y = batch.labels();
+    double[] scores = want.score() ? new double[n] : null;
+    double[] grad = want.gradient() ? new double[n * d] : null;
+    for (int i = 0; i < n; i++) {
+      int off = i * d;
+      double mu = 0;
+      for (int k = 0; k < d; k++) mu += o[off + k];
+      mu /= d;
+      double ss = 0;
+      double cy = 0;
+      for (int k = 0; k < d; k++) {
+        double c = o[off + k] - mu;
+        ss += c * c;
+        cy += y[off + k] * c;
+      }
+      double sigma = Math.sqrt(ss / d);
+      double s = sigma + EPS;
+      double zc = cy / s;
+      double t = a * (b - zc);
+      double w = batch.weight(i);
+      if (scores != null) scores[i] = w * Rows.softplus(t) / a;
+      if (grad != null) {
+        // alpha (y_k - 1/D) - alpha zc (o_k - mu) / (D sigma)
+        double alpha = -w * Rows.sigmoid(t) / s;
+        double centredCoef = sigma > 0 ? -alpha * zc / (d * sigma) : 0;
+        for (int k = 0; k < d; k++) {
+          grad[off + k] = alpha * (y[off + k] - 1.0 / d) + centredCoef * (o[off + k] - mu);
+        }
+      }
     }
     return new Eval(scores, grad);
   }
