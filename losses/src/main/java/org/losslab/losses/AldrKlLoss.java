@@ -40,7 +40,8 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * Evaluation calls (after the step's gradient and score) and plain DL4J use without {@code beginStep} know no
  * sample indices and use lambda_i = lambda0 for every row without touching the state: the value is then
  * LDR-KL's with lambda0 on the same scores, a lower bound of the adaptive objective. The per-sample array is
- * not part of the JSON configuration; {@link #state()} / {@link #restoreState} carry it in checkpoints.
+ * not part of the JSON configuration; {@link #state()} / {@link #restoreState} carry it in checkpoints. A
+ * network holds this very instance and {@code net.clone()} shares it: give each network its own loss.
  */
 public class AldrKlLoss extends AbstractLoss implements StatefulLoss {
   private static final long serialVersionUID = 1L;

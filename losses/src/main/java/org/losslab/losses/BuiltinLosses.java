@@ -18,6 +18,7 @@ public final class BuiltinLosses implements LossProvider {
   private static final String ENSLOSS_PAPER =
       "Ben Dai, EnsLoss: Stochastic Calibrated Loss Ensembles for Preventing Overfitting in Classification, "
           + "ICML 2025, PMLR 267:12001-12021, arXiv 2409.00908; code statmlben/ensLoss";
+  private static final double INF = Double.POSITIVE_INFINITY;
   private static final String LOGITS = "identity, one column per class; labels one-hot";
   private static final String BINARY = "identity, 1 column; labels a [batch, 1] column of 0/1";
 
@@ -41,7 +42,7 @@ public final class BuiltinLosses implements LossProvider {
             .description("Comp-sum loss (p_y^(tau-1) - 1)/(1 - tau) on the softmax of the logits: tau=0 "
                 + "sum-exponential, 1 cross-entropy, (1,2) GCE, 2 MAE; the CE gradient weighted by p_y^(tau-1).")
             .paper(COMP_SUM_PAPER)
-            .param(ParamSpec.real("tau", 1.0, 0, Double.POSITIVE_INFINITY,
+            .param(ParamSpec.real("tau", 1.0, 0, true, INF, false,
                 "comp-sum parameter: below 1 up-weights hard examples, above 1 down-weights them (robust); "
                     + "the paper has no default, 1 is cross-entropy"))
             .note("output", LOGITS)
@@ -72,9 +73,9 @@ public final class BuiltinLosses implements LossProvider {
             .description("Label-distributionally robust loss with KL regulariser: "
                 + "lambda log mean_k exp((c[k!=y] + z_k - z_y)/lambda) on softplus/mean-normalised scores.")
             .paper(LDR_PAPER)
-            .param(ParamSpec.real("margin", 0.1, 0, Double.POSITIVE_INFINITY,
+            .param(ParamSpec.real("margin", 0.1, 0, true, INF, false,
                 "margin c added to the non-label classes (reference runs 0.1; class default 2)"))
-            .param(ParamSpec.positive("lambda", 10.0,
+            .param(ParamSpec.real("lambda", 10.0, 0, false, INF, false,
                 "KL regularisation weight; -> 0 Crammer-Singer, large -> linear, noise-tolerant "
                     + "(reference runs 10; class default 1)"))
             .param(ParamSpec.flag("rescale", true,
@@ -87,11 +88,11 @@ public final class BuiltinLosses implements LossProvider {
             .description("Adaptive LDR-KL: a per-sample lambda_i, updated once per step by one fixed-point step "
                 + "towards max over lambda of psi_lambda - alpha log K/(2 lambda0) (lambda - lambda0)^2.")
             .paper(LDR_PAPER)
-            .param(ParamSpec.real("margin", 0.1, 0, Double.POSITIVE_INFINITY,
+            .param(ParamSpec.real("margin", 0.1, 0, true, INF, false,
                 "margin c (reference runs 0.1; class default 1)"))
-            .param(ParamSpec.positive("lambda0", 10.0,
+            .param(ParamSpec.real("lambda0", 10.0, 0, false, INF, false,
                 "initial and reference KL weight (reference runs 10; class default 1)"))
-            .param(ParamSpec.real("alpha", 2.0, 1, Double.POSITIVE_INFINITY,
+            .param(ParamSpec.real("alpha", 2.0, 1, true, INF, false,
                 "pull towards lambda0; lambda_i stays in (lambda0 (1 - 1/alpha), lambda0]; the reference asks for "
                     + "alpha > 1 (runs use 2); alpha = 1 (its class default) lets lambda_i shrink towards 0"))
             .param(ParamSpec.flag("softplus", false, "softplus the logits first (reference: CIFAR-100 only)"))
@@ -109,8 +110,8 @@ public final class BuiltinLosses implements LossProvider {
                 + "shift and scale invariant, spherical family.")
             .paper("de Brebisson & Vincent, The Z-loss: a shift and scale invariant classification loss belonging "
                 + "to the Spherical Family, arXiv 1604.08859; code pascal20100/factored_output_layer")
-            .param(ParamSpec.positive("a", 1.0, "sharpness (authors' code 1; tune in [0.1, 10])"))
-            .param(ParamSpec.real("b", 0.0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY,
+            .param(ParamSpec.real("a", 1.0, 0, false, INF, false, "sharpness (authors' code 1; tune in [0.1, 10])"))
+            .param(ParamSpec.real("b", 0.0, -INF, false, INF, false,
                 "location in z-score units (authors' code 0; |z_y| <= sqrt(K - 1), tune in [0, sqrt(K - 1)])"))
             .note("output", LOGITS + "; at least 2 columns")
             .note("unverified", "the paper's tuned a and b")

@@ -36,9 +36,9 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * <p>Draws ({@link StepAware}): the calls of a training step (see {@link StepGate}) use normal draws from a
  * generator seeded by ({@link StepInfo#seed()}, {@link StepInfo#step()}), so a run repeats exactly and the
  * gradient and score calls of one step, or both passes of a two-pass strategy, see the same loss. Evaluation
- * calls (score calls outside a training step) return the surrogate with one fixed draw, the same for every run
- * and epoch, so validation values are deterministic and comparable across epochs and runs; like the training
- * value they are a monitor only (use accuracy to compare with other losses). Plain DL4J use without
+ * calls (score calls outside a training step) return the surrogate with one fixed draw (fixed seed; the same for
+ * every run and epoch at a given batch size), so validation values are deterministic and comparable across
+ * epochs and runs; like the training value they are a monitor only (use accuracy to compare losses). Plain DL4J use without
  * {@code beginStep}: each gradient call starts a new implicit step with its own draws from a fixed seed, so the
  * loss stays doubly stochastic.
  */

@@ -19,11 +19,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.nd4j.linalg.activations.IActivation;
 
 /**
  * Each loss against a naive per-row implementation written here straight from the card's formulas (the other
  * algebraic form where the card gives two), on random logits, labels and masks: values and gradients to 1e-5
- * relative. Also: masks, average = mean, column-major and view inputs, and inputs left untouched.
+ * relative; and comp-sum with tau = 1 against DL4J's LossMCXENT on a softmax to 1e-6. Also: masks, average = mean, column-major and view inputs, and inputs left untouched.
  */
 class NaiveReferenceTest {
   private static final int B = 7;
@@ -430,5 +432,31 @@ class NaiveReferenceTest {
     e = assertThrows(IllegalArgumentException.class,
         () -> new ZLoss(1, 0).computeGradient(TestSupport.column(1, 0), TestSupport.column(1, 2), IDENTITY, null));
     assertTrue(e.getMessage().contains("at least 2"), e.getMessage());
+  }
+
+  /** DL4J's own cross-entropy is the independent implementation of comp-sum with tau = 1. */
+  @Test
+  void compSumTau1IsMcxent() {
+    java.util.Random r = new java.util.Random(3);
+    double[][] o = new double[16][6];
+    for (double[] row : o) for (int j = 0; j < 6; j++) row[j] = r.nextGaussian() * 3;
+    int[] c = r.ints(16, 0, 6).toArray();
+    INDArray x = Nd4j.createFromArray(o);
+    INDArray y = TestSupport.oneHot(6, c);
+    INDArray mask = TestSupport.column(1, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1);
+    LossMCXENT mcxent = new LossMCXENT();
+    IActivation softmax = org.nd4j.linalg.activations.Activation.SOFTMAX.getActivationFunction();
+    CompSumLoss ce = new CompSumLoss(1);
+    for (INDArray m : new INDArray[] {null, mask}) {
+      assertEquals(mcxent.computeScore(y, x.dup(), softmax, m, true), ce.computeScore(y, x, TestSupport.IDENTITY, m,
+          true), 1e-6);
+      assertEquals(mcxent.computeScore(y, x.dup(), softmax, m, false), ce.computeScore(y, x, TestSupport.IDENTITY, m,
+          false), 1e-6);
+      INDArray expected = mcxent.computeGradient(y, x.dup(), softmax, m);
+      INDArray actual = ce.computeGradient(y, x, TestSupport.IDENTITY, m);
+      assertTrue(expected.equalsWithEps(actual, 1e-6), "gradient w.r.t. preOutput\n" + expected + "\n" + actual);
+      INDArray rows = mcxent.computeScoreArray(y, x.dup(), softmax, m);
+      assertTrue(rows.equalsWithEps(ce.computeScoreArray(y, x, TestSupport.IDENTITY, m), 1e-6));
+    }
   }
 }

@@ -14,11 +14,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
-import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
  * Every registered loss gives finite values and gradients at |logit| = 1e4, with the label on the largest, the
- * smallest and a middle logit, in double and float; and comp-sum with tau = 1 is DL4J's MCXENT on a softmax.
+ * smallest and a middle logit, in double and float.
  */
 class StabilityTest {
   @BeforeAll
@@ -94,30 +93,5 @@ class StabilityTest {
         true), 1e-12);
     INDArray g = new CompSumLoss(1).computeGradient(TestSupport.oneHot(3, 1), x, TestSupport.IDENTITY, null);
     TestSupport.assertArray(new double[] {1, -1, 0}, g, 1e-12, "CE gradient");
-  }
-
-  @Test
-  void compSumTau1IsMcxent() {
-    java.util.Random r = new java.util.Random(3);
-    double[][] o = new double[16][6];
-    for (double[] row : o) for (int j = 0; j < 6; j++) row[j] = r.nextGaussian() * 3;
-    int[] c = r.ints(16, 0, 6).toArray();
-    INDArray x = Nd4j.createFromArray(o);
-    INDArray y = TestSupport.oneHot(6, c);
-    INDArray mask = TestSupport.column(1, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1);
-    LossMCXENT mcxent = new LossMCXENT();
-    IActivation softmax = org.nd4j.linalg.activations.Activation.SOFTMAX.getActivationFunction();
-    CompSumLoss ce = new CompSumLoss(1);
-    for (INDArray m : new INDArray[] {null, mask}) {
-      assertEquals(mcxent.computeScore(y, x.dup(), softmax, m, true), ce.computeScore(y, x, TestSupport.IDENTITY, m,
-          true), 1e-6);
-      assertEquals(mcxent.computeScore(y, x.dup(), softmax, m, false), ce.computeScore(y, x, TestSupport.IDENTITY, m,
-          false), 1e-6);
-      INDArray expected = mcxent.computeGradient(y, x.dup(), softmax, m);
-      INDArray actual = ce.computeGradient(y, x, TestSupport.IDENTITY, m);
-      assertTrue(expected.equalsWithEps(actual, 1e-6), "gradient w.r.t. preOutput\n" + expected + "\n" + actual);
-      INDArray rows = mcxent.computeScoreArray(y, x.dup(), softmax, m);
-      assertTrue(rows.equalsWithEps(ce.computeScoreArray(y, x, TestSupport.IDENTITY, m), 1e-6));
-    }
   }
 }
