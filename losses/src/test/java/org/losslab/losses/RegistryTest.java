@@ -1,0 +1,93 @@
+package org.losslab.losses;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.losslab.core.Capability;
+import org.losslab.core.MethodInfo;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+
+/** The registry records of the losses: names, parameters and their validation, capability flags, outputs. */
+class RegistryTest {
+  @Test
+  void everyLossIsRegistered() {
+    assertTrue(Losses.registry().names().containsAll(List.of("cross-entropy", "mse", "comp-sum", "sum-exp", "gce",
+        "mae", "ldr-kl", "aldr-kl", "z-loss", "ensloss", "bce", "hinge", "exponential")), Losses.registry().names()
+        .toString());
+    for (MethodInfo<ILossFunction> info : Losses.registry().all()) {
+      assertFalse(info.description().isBlank(), info.name());
+      assertFalse(info.paper().isBlank(), info.name());
+      assertTrue(info.notes().containsKey("output"), info.name() + " says which output layer it needs");
+      ILossFunction loss = info.create(Map.of());
+      boolean binary = info.has(Capability.BINARY_ONLY);
+      assertEquals(binary ? 1 : 7, OutputSpec.columnsOf(loss, 7), info.name());
+      if (!info.name().equals("cross-entropy") && !info.name().equals("mse")) {
+        assertEquals(Activation.IDENTITY, OutputSpec.activationOf(loss), info.name());
+      }
+    }
+  }
+
+  @Test
+  void defaultsAndMembers() {
+    assertEquals(new CompSumLoss(1), Losses.create("comp-sum", Map.of()));
+    assertEquals(new CompSumLoss(1.7), Losses.create("gce", Map.of()));
+    assertEquals(new LdrKlLoss(0.1, 10, true), Losses.create("ldr-kl", Map.of()));
+    assertEquals(new AldrKlLoss(0.1, 10, 2, false, true), Losses.create("aldr-kl", Map.of()));
+    assertEquals(new ZLoss(1, 0), Losses.create("z-loss", Map.of()));
+    assertEquals(new EnsLoss(0), Losses.create("ensloss", Map.of()));
+    assertInstanceOf(BceLoss.class, Losses.create("logistic", Map.of()));
+    assertInstanceOf(ExponentialLoss.class, Losses.create("exp", Map.of()));
+    assertEquals(new AldrKlLoss(1, 1, 1, false, true),
+        Losses.create("aldr-kl", Map.of("margin", 1, "lambda0", "1", "alpha", 1.0)), "class defaults allowed");
+  }
+
+  @Test
+  void capabilities() {
+    assertEquals(Set.of(Capability.NEEDS_SAMPLE_INDICES, Capability.PER_SAMPLE_STATE),
+        Losses.info("aldr-kl").capabilities());
+    assertEquals(Set.of(Capability.BATCH_COUPLED, Capability.RANDOMIZED, Capability.BINARY_ONLY),
+        Losses.info("ensloss").capabilities());
+    for (String b : List.of("bce", "hinge", "exponential")) {
+      assertEquals(Set.of(Capability.BINARY_ONLY), Losses.info(b).capabilities());
+    }
+    assertInstanceOf(StatefulLoss.class, Losses.create("aldr-kl", Map.of()));
+    assertInstanceOf(StepAware.class, Losses.create("ensloss", Map.of()));
+  }
+
+  @Test
+  void invalidParametersAreRejectedWithTheRange() {
+    assertMessage("comp-sum", Map.of("tau", -0.1), "tau", "[0, inf)");
+    assertMessage("gce", Map.of("q", 1.0), "q", "(0, 1)");
+    assertMessage("gce", Map.of("q", 0), "q", "(0, 1)");
+    assertMessage("ldr-kl", Map.of("lambda", 0), "lambda", "(0, inf)");
+    assertMessage("aldr-kl", Map.of("alpha", 0.5), "alpha", "[1, inf)");
+    assertMessage("z-loss", Map.of("a", 0), "a", "(0, inf)");
+    assertMessage("comp-sum", Map.of("tau", "Infinity"), "tau", "[0, inf)");
+    assertMessage("ensloss", Map.of("lam", 2), "lam", "[-1, 1]");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Losses.create("comp-sum", Map.of("tua", 1)));
+    assertTrue(e.getMessage().contains("did you mean 'tau'"), e.getMessage());
+  }
+
+  private static void assertMessage(String loss, Map<String, ?> params, String name, String range) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Losses.create(loss, params));
+    assertTrue(e.getMessage().contains(name) && e.getMessage().contains(range), e.getMessage());
+  }
+
+  @Test
+  void constructorsValidateToo() {
+    assertThrows(IllegalArgumentException.class, () -> new CompSumLoss(Double.NaN));
+    assertThrows(IllegalArgumentException.class, () -> new LdrKlLoss(-1, 1, true));
+    assertThrows(IllegalArgumentException.class, () -> new AldrKlLoss(0.1, 10, 0.99, false, true));
+    assertThrows(IllegalArgumentException.class, () -> new ZLoss(1, Double.POSITIVE_INFINITY));
+    assertThrows(IllegalArgumentException.class, () -> new EnsLoss(Double.NaN));
+  }
+}

@@ -1,0 +1,67 @@
+package org.losslab.losses;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Shared helpers of the loss tests. */
+final class TestSupport {
+  static final IActivation IDENTITY = new ActivationIdentity();
+
+  private TestSupport() {}
+
+  /** Every test runs in double precision. */
+  static void useDoubles() {
+    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+  }
+
+  static INDArray rows(double[]... r) {
+    return Nd4j.createFromArray(r);
+  }
+
+  /** One-hot [n, k] labels for the given classes. */
+  static INDArray oneHot(int k, int... classes) {
+    INDArray out = Nd4j.zeros(DataType.DOUBLE, classes.length, k);
+    for (int i = 0; i < classes.length; i++) out.putScalar(i, classes[i], 1.0);
+    return out;
+  }
+
+  /** A [n, 1] column. */
+  static INDArray column(double... v) {
+    return Nd4j.create(v, new long[] {v.length, 1}, DataType.DOUBLE);
+  }
+
+  static void assertArray(double[] expected, INDArray actual, double tol, String what) {
+    double[] a = actual.dup().data().asDouble();
+    assertEquals(expected.length, a.length, what + ": length");
+    for (int i = 0; i < a.length; i++) assertEquals(expected[i], a[i], tol, what + " [" + i + "]");
+  }
+
+  static void assertMatrix(double[][] expected, INDArray actual, double tol, String what) {
+    for (int i = 0; i < expected.length; i++) {
+      for (int j = 0; j < expected[i].length; j++) {
+        assertEquals(expected[i][j], actual.getDouble(i, j), tol, what + " [" + i + "," + j + "]");
+      }
+    }
+  }
+
+  static StepInfo step(long step, int datasetSize, int... indices) {
+    return new StepInfo(indices, datasetSize, 0, step, 42L);
+  }
+
+  static StepInfo stepOver(long step, int datasetSize, int from, int count) {
+    return new StepInfo(IntStream.range(from, from + count).toArray(), datasetSize, 0, step, 42L);
+  }
+
+  static Map<String, Object> params(Object... kv) {
+    java.util.LinkedHashMap<String, Object> m = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
+    return m;
+  }
+}
