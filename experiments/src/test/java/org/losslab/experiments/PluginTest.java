@@ -37,16 +37,21 @@ class PluginTest {
   }
 
   static Path buildPluginJar(Path dir) throws Exception {
-    Path classes = Files.createDirectories(dir.resolve("classes"));
+    return buildPluginJar(EXAMPLE, dir, "squared-hinge.jar");
+  }
+
+  /** Compiles {@code src/java} against losslab's class path and jars it with {@code src/resources}. */
+  static Path buildPluginJar(Path src, Path dir, String name) throws Exception {
+    Path classes = Files.createDirectories(dir.resolve(name + ".classes"));
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     List<String> args = new ArrayList<>(List.of("-d", classes.toString(), "-cp", System.getProperty("java.class.path")));
-    try (Stream<Path> s = Files.walk(EXAMPLE.resolve("java"))) {
+    try (Stream<Path> s = Files.walk(src.resolve("java"))) {
       s.filter(p -> p.toString().endsWith(".java")).forEach(p -> args.add(p.toString()));
     }
     assertEquals(0, javac.run(null, null, null, args.toArray(String[]::new)), "the example plugin compiles");
-    Path jar = dir.resolve("squared-hinge.jar");
+    Path jar = dir.resolve(name);
     try (OutputStream os = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(os)) {
-      for (Path root : List.of(classes, EXAMPLE.resolve("resources"))) {
+      for (Path root : List.of(classes, src.resolve("resources"))) {
         try (Stream<Path> s = Files.walk(root)) {
           for (Path p : s.filter(Files::isRegularFile).toList()) {
             out.putNextEntry(new JarEntry(root.relativize(p).toString().replace(File.separatorChar, '/')));

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "losslab", mixinStandardHelpOptions = true, version = "losslab 0.1.0",
     description = "Robust and regularized losses and optimizers on Deeplearning4j, driven by experiment descriptors.",
-    subcommands = {RunCommand.class, SuiteCommand.class, ListCommand.class, DescribeCommand.class, BenchCommand.class})
+    subcommands = {RunCommand.class, SuiteCommand.class, ListCommand.class, DescribeCommand.class, CheckLossCommand.class,
+        BenchCommand.class})
 public final class Main implements Runnable {
   public static final int BAD_INPUT = 2;
 
@@ -43,6 +44,12 @@ public final class Main implements Runnable {
     return false;
   }
 
+  /** Registry lookups and parameter checks throw IllegalArgumentException with a message meant for users. */
+  private static boolean isUserFacing(Throwable e) {
+    return e instanceof org.losslab.core.UnknownNameException || e.getStackTrace().length > 0
+        && e.getStackTrace()[0].getClassName().startsWith("org.losslab.core.");
+  }
+
   static int handle(Exception ex, PrintWriter err, boolean debug) {
     Throwable e = ex;
     while ((e instanceof java.util.concurrent.ExecutionException || e instanceof java.io.UncheckedIOException && !debug)
@@ -54,7 +61,7 @@ public final class Main implements Runnable {
       err.println("losslab: the descriptor cannot be run:");
       for (var p : d.problems()) err.println("  " + p);
       code = BAD_INPUT;
-    } else if (e instanceof UserError) {
+    } else if (e instanceof UserError || e instanceof IllegalArgumentException && isUserFacing(e)) {
       err.println("losslab: " + e.getMessage());
       code = BAD_INPUT;
     } else {
