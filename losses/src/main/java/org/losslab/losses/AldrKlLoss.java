@@ -192,26 +192,10 @@ public class AldrKlLoss extends AbstractLoss implements StatefulLoss {
 
   @Override
   Eval evaluate(Batch b, Want want) {
-    int n = b.rows();
-    int k = b.cols();
-    KlDro.Normalization mode = normalization();
-    double[] z = new double[n * k];
-    double[] scale = new double[n];
-    for (int i = 0; i < n; i++) scale[i] = KlDro.normalize(b.logits(), i * k, k, mode, z);
-    double[] lam = lambdas(gate().enter(want), z, b);
-    double logK = Math.log(k);
-    double pull = alpha * logK / (2 * lambda0);
-    double[] scores = want.score() ? new double[n] : null;
-    double[] grad = want.gradient() ? new double[n * k] : null;
-    double[] g = new double[k];
-    for (int i = 0; i < n; i++) {
-      int off = i * k;
-      double psi = KlDro.psi(z, b.labels(), off, k, margin, lam[i], g);
-      double d = lam[i] - lambda0;
-      if (scores != null) scores[i] = b.weight(i) * (psi - pull * d * d);
-      if (grad != null) KlDro.backprop(g, z, b.logits(), off, k, mode, scale[i], b.weight(i), grad);
-    }
-    return new Eval(scores, grad);
+    KlDro.Scores s = KlDro.normalizeAll(b, normalization());
+    double[] lam = lambdas(gate().enter(want), s.z(), b);
+    double pull = alpha * Math.log(b.cols()) / (2 * lambda0);
+    return KlDro.rows(b, want, normalization(), s, margin, lam, pull, lambda0);
   }
 
   /** lambda_i for each row: stored (updated on the step's first call) for training rows, lambda0 otherwise. */

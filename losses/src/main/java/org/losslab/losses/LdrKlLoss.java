@@ -1,5 +1,6 @@
 package org.losslab.losses;
 
+import java.util.Arrays;
 import java.util.Objects;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
@@ -70,21 +71,9 @@ public class LdrKlLoss extends AbstractLoss {
 
   @Override
   Eval evaluate(Batch b, Want want) {
-    int n = b.rows();
-    int k = b.cols();
-    KlDro.Normalization mode = normalization();
-    double[] scores = want.score() ? new double[n] : null;
-    double[] grad = want.gradient() ? new double[n * k] : null;
-    double[] z = new double[n * k];
-    double[] g = new double[k];
-    for (int i = 0; i < n; i++) {
-      int off = i * k;
-      double scale = KlDro.normalize(b.logits(), off, k, mode, z);
-      double psi = KlDro.psi(z, b.labels(), off, k, margin, lambda, g);
-      if (scores != null) scores[i] = b.weight(i) * psi;
-      if (grad != null) KlDro.backprop(g, z, b.logits(), off, k, mode, scale, b.weight(i), grad);
-    }
-    return new Eval(scores, grad);
+    double[] lam = new double[b.rows()];
+    Arrays.fill(lam, lambda);
+    return KlDro.rows(b, want, normalization(), KlDro.normalizeAll(b, normalization()), margin, lam, 0, lambda);
   }
 
   @Override
