@@ -79,18 +79,9 @@ public class AldrKlLoss extends AbstractLoss implements StatefulLoss {
   public AldrKlLoss(@JsonProperty("margin") double margin, @JsonProperty("lambda0") double lambda0,
                     @JsonProperty("alpha") double alpha, @JsonProperty("softplus") boolean softplus,
                     @JsonProperty("rescale") boolean rescale) {
-    if (!(margin >= 0) || Double.isInfinite(margin)) {
-      throw new IllegalArgumentException("aldr-kl: margin = " + margin + " is invalid: allowed range [0, inf)");
-    }
-    if (!(lambda0 > 0) || Double.isInfinite(lambda0)) {
-      throw new IllegalArgumentException("aldr-kl: lambda0 = " + lambda0 + " is invalid: allowed range (0, inf)");
-    }
-    if (!(alpha >= 1) || Double.isInfinite(alpha)) {
-      throw new IllegalArgumentException("aldr-kl: alpha = " + alpha + " is invalid: allowed range [1, inf)");
-    }
-    this.margin = margin;
-    this.lambda0 = lambda0;
-    this.alpha = alpha;
+    this.margin = atLeast("aldr-kl", "margin", margin, 0, true);
+    this.lambda0 = atLeast("aldr-kl", "lambda0", lambda0, 0, false);
+    this.alpha = atLeast("aldr-kl", "alpha", alpha, 1, true);
     this.softplus = softplus;
     this.rescale = rescale;
   }

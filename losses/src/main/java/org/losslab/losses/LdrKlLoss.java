@@ -42,14 +42,8 @@ public class LdrKlLoss extends AbstractLoss {
   @JsonCreator
   public LdrKlLoss(@JsonProperty("margin") double margin, @JsonProperty("lambda") double lambda,
                    @JsonProperty("rescale") boolean rescale) {
-    if (!(margin >= 0) || Double.isInfinite(margin)) {
-      throw new IllegalArgumentException("ldr-kl: margin = " + margin + " is invalid: allowed range [0, inf)");
-    }
-    if (!(lambda > 0) || Double.isInfinite(lambda)) {
-      throw new IllegalArgumentException("ldr-kl: lambda = " + lambda + " is invalid: allowed range (0, inf)");
-    }
-    this.margin = margin;
-    this.lambda = lambda;
+    this.margin = atLeast("ldr-kl", "margin", margin, 0, true);
+    this.lambda = atLeast("ldr-kl", "lambda", lambda, 0, false);
     this.rescale = rescale;
   }
 
