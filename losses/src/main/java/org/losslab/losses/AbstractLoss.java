@@ -116,4 +116,19 @@ abstract class AbstractLoss implements ILossFunction, OutputSpec {
   public String toString() {
     return name();
   }
+
+  /**
+   * Constructor check of a parameter that must be finite and at least (or, not inclusive, above) {@code min}.
+   *
+   * @return the value
+   * @throws IllegalArgumentException naming the loss, the parameter and the allowed range
+   */
+  static double atLeast(String loss, String param, double value, double min, boolean inclusive) {
+    if (!Double.isFinite(value) || (inclusive ? value < min : value <= min)) {
+      throw new IllegalArgumentException(loss + ": " + param + " = " + value + " is invalid: allowed range "
+          + (inclusive ? "[" : "(") + (Double.isInfinite(min) ? "-inf"
+          : min == Math.rint(min) ? Long.toString((long) min) : Double.toString(min)) + ", inf)");
+    }
+    return value;
+  }
 }

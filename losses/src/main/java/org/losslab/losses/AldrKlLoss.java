@@ -79,18 +79,9 @@ public class AldrKlLoss extends AbstractLoss implements StatefulLoss {
   public AldrKlLoss(@JsonProperty("margin") double margin, @JsonProperty("lambda0") double lambda0,
                     @JsonProperty("alpha") double alpha, @JsonProperty("softplus") boolean softplus,
                     @JsonProperty("rescale") boolean rescale) {
-    if (!(margin >= 0) || Double.isInfinite(margin)) {
-      throw new IllegalArgumentException("aldr-kl: margin = " + margin + " is invalid: allowed range [0, inf)");
-    }
-    if (!(lambda0 > 0) || Double.isInfinite(lambda0)) {
-      throw new IllegalArgumentException("aldr-kl: lambda0 = " + lambda0 + " is invalid: allowed range (0, inf)");
-    }
-    if (!(alpha >= 1) || Double.isInfinite(alpha)) {
-      throw new IllegalArgumentException("aldr-kl: alpha = " + alpha + " is invalid: allowed range [1, inf)");
-    }
-    this.margin = margin;
-    this.lambda0 = lambda0;
-    this.alpha = alpha;
+    this.margin = atLeast("aldr-kl", "margin", margin, 0, true);
+    this.lambda0 = atLeast("aldr-kl", "lambda0", lambda0, 0, false);
+    this.alpha = atLeast("aldr-kl", "alpha", alpha, 1, true);
     this.softplus = softplus;
     this.rescale = rescale;
   }
@@ -192,26 +183,10 @@ public class AldrKlLoss extends AbstractLoss implements StatefulLoss {
 
   @Override
   Eval evaluate(Batch b, Want want) {
-    int n = b.rows();
-    int k = b.cols();
-    KlDro.Normalization mode = normalization();
-    double[] z = new double[n * k];
-    double[] scale = new double[n];
-    for (int i = 0; i < n; i++) scale[i] = KlDro.normalize(b.logits(), i * k, k, mode, z);
-    double[] lam = lambdas(gate().enter(want), z, b);
-    double logK = Math.log(k);
-    double pull = alpha * logK / (2 * lambda0);
-    double[] scores = want.score() ? new double[n] : null;
-    double[] grad = want.gradient() ? new double[n * k] : null;
-    double[] g = new double[k];
-    for (int i = 0; i < n; i++) {
-      int off = i * k;
-      double psi = KlDro.psi(z, b.labels(), off, k, margin, lam[i], g);
-      double d = lam[i] - lambda0;
-      if (scores != null) scores[i] = b.weight(i) * (psi - pull * d * d);
-      if (grad != null) KlDro.backprop(g, z, b.logits(), off, k, mode, scale[i], b.weight(i), grad);
-    }
-    return new Eval(scores, grad);
+    KlDro.Scores s = KlDro.normalizeAll(b, normalization());
+    double[] lam = lambdas(gate().enter(want), s.z(), b);
+    double pull = alpha * Math.log(b.cols()) / (2 * lambda0);
+    return KlDro.rows(b, want, normalization(), s, margin, lam, pull, lambda0);
   }
 
   /** lambda_i for each row: stored (updated on the step's first call) for training rows, lambda0 otherwise. */

@@ -35,10 +35,7 @@ public class CompSumLoss extends AbstractLoss {
    */
   @JsonCreator
   public CompSumLoss(@JsonProperty("tau") double tau) {
-    if (!(tau >= 0) || Double.isInfinite(tau)) {
-      throw new IllegalArgumentException("comp-sum: tau = " + tau + " is invalid: allowed range [0, inf)");
-    }
-    this.tau = tau;
+    this.tau = atLeast("comp-sum", "tau", tau, 0, true);
   }
 
   public double getTau() {

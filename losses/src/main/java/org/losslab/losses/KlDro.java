@@ -30,6 +30,38 @@ final class KlDro {
 
   private KlDro() {}
 
+  /** Normalised scores of a batch (row-major, like the logits) and the scale of each row. */
+  record Scores(double[] z, double[] scale) {}
+
+  static Scores normalizeAll(AbstractLoss.Batch b, Normalization mode) {
+    int k = b.cols();
+    double[] z = new double[b.rows() * k];
+    double[] scale = new double[b.rows()];
+    for (int i = 0; i < b.rows(); i++) scale[i] = normalize(b.logits(), i * k, k, mode, z);
+    return new Scores(z, scale);
+  }
+
+  /**
+   * Every row's value psi_{lambda_i}(z_i, y_i) - pull (lambda_i - lambda0)^2 (LDR-KL: one lambda, pull 0) and
+   * its gradient with respect to the logits, lambda_i held constant.
+   */
+  static AbstractLoss.Eval rows(AbstractLoss.Batch b, AbstractLoss.Want want, Normalization mode, Scores s,
+                                double margin, double[] lambda, double pull, double lambda0) {
+    int n = b.rows();
+    int k = b.cols();
+    double[] scores = want.score() ? new double[n] : null;
+    double[] grad = want.gradient() ? new double[n * k] : null;
+    double[] g = new double[k];
+    for (int i = 0; i < n; i++) {
+      int off = i * k;
+      double value = psi(s.z(), b.labels(), off, k, margin, lambda[i], g);
+      double d = lambda[i] - lambda0;
+      if (scores != null) scores[i] = b.weight(i) * (value - pull * d * d);
+      if (grad != null) backprop(g, s.z(), b.logits(), off, k, mode, s.scale()[i], b.weight(i), grad);
+    }
+    return new AbstractLoss.Eval(scores, grad);
+  }
+
   /**
    * Writes the normalised scores of o[off .. off+k) into z[off .. off+k).
    *

@@ -1,5 +1,6 @@
 package org.losslab.losses;
 
+import java.util.Arrays;
 import java.util.Objects;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
@@ -41,14 +42,8 @@ public class LdrKlLoss extends AbstractLoss {
   @JsonCreator
   public LdrKlLoss(@JsonProperty("margin") double margin, @JsonProperty("lambda") double lambda,
                    @JsonProperty("rescale") boolean rescale) {
-    if (!(margin >= 0) || Double.isInfinite(margin)) {
-      throw new IllegalArgumentException("ldr-kl: margin = " + margin + " is invalid: allowed range [0, inf)");
-    }
-    if (!(lambda > 0) || Double.isInfinite(lambda)) {
-      throw new IllegalArgumentException("ldr-kl: lambda = " + lambda + " is invalid: allowed range (0, inf)");
-    }
-    this.margin = margin;
-    this.lambda = lambda;
+    this.margin = atLeast("ldr-kl", "margin", margin, 0, true);
+    this.lambda = atLeast("ldr-kl", "lambda", lambda, 0, false);
     this.rescale = rescale;
   }
 
@@ -70,21 +65,9 @@ public class LdrKlLoss extends AbstractLoss {
 
   @Override
   Eval evaluate(Batch b, Want want) {
-    int n = b.rows();
-    int k = b.cols();
-    KlDro.Normalization mode = normalization();
-    double[] scores = want.score() ? new double[n] : null;
-    double[] grad = want.gradient() ? new double[n * k] : null;
-    double[] z = new double[n * k];
-    double[] g = new double[k];
-    for (int i = 0; i < n; i++) {
-      int off = i * k;
-      double scale = KlDro.normalize(b.logits(), off, k, mode, z);
-      double psi = KlDro.psi(z, b.labels(), off, k, margin, lambda, g);
-      if (scores != null) scores[i] = b.weight(i) * psi;
-      if (grad != null) KlDro.backprop(g, z, b.logits(), off, k, mode, scale, b.weight(i), grad);
-    }
-    return new Eval(scores, grad);
+    double[] lam = new double[b.rows()];
+    Arrays.fill(lam, lambda);
+    return KlDro.rows(b, want, normalization(), KlDro.normalizeAll(b, normalization()), margin, lam, 0, lambda);
   }
 
   @Override

@@ -22,11 +22,11 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * sums to the total, the average is total / rows and every value is finite; a loss that overwrites its input
  * gets a note.
  *
- * <p>Order of calls, as one training step (see {@link StepAware}): {@link StatefulLoss#initState} and
- * {@link StepAware#beginStep} (with {@link Options#step} or rows 0..B-1 of a training set of B at step 0), then
- * the score at the base point (where a stateful loss makes its one update), the finite-difference scores, and the
- * gradient last. A {@link DetachedSurrogate} is frozen at the base point. The check changes a stateful loss's
- * state: give it a fresh instance.
+ * <p>Order of calls, as one training step (see {@link StepAware}): {@link StatefulLoss#initState} (when the loss
+ * has no state yet) and {@link StepAware#beginStep} (with {@link Options#step} or rows 0..B-1 of a training set
+ * of B at step 0), then the score at the base point (where a stateful loss makes its one update), the
+ * finite-difference scores, and the gradient last. A {@link DetachedSurrogate} is frozen at the base point. The
+ * check advances a stateful loss's state by one step: give it a fresh instance unless that is the point.
  */
 public final class LossGradientCheck {
   private LossGradientCheck() {}
@@ -122,11 +122,10 @@ public final class LossGradientCheck {
     List<String> problems = new ArrayList<>();
     List<String> notes = new ArrayList<>();
 
-    if (loss instanceof StatefulLoss s) s.initState(rows);
-    if (loss instanceof StepAware s) {
-      s.beginStep(o.step() != null ? o.step()
-          : new StepInfo(IntStream.range(0, rows).toArray(), rows, 0, 0, o.seed()));
-    }
+    StepInfo step = o.step() != null ? o.step()
+        : new StepInfo(IntStream.range(0, rows).toArray(), rows, 0, 0, o.seed());
+    if (loss instanceof StatefulLoss s && s.state().isEmpty()) s.initState(step.datasetSize());
+    if (loss instanceof StepAware s) s.beginStep(step);
     DetachedSurrogate frozen = loss instanceof DetachedSurrogate d ? d : null;
     if (frozen != null) frozen.freeze(labels, x, null);
     try {

@@ -43,14 +43,8 @@ public class ZLoss extends AbstractLoss {
    */
   @JsonCreator
   public ZLoss(@JsonProperty("a") double a, @JsonProperty("b") double b) {
-    if (!(a > 0) || Double.isInfinite(a)) {
-      throw new IllegalArgumentException("z-loss: a = " + a + " is invalid: allowed range (0, inf)");
-    }
-    if (!Double.isFinite(b)) {
-      throw new IllegalArgumentException("z-loss: b = " + b + " is invalid: it must be a finite number");
-    }
-    this.a = a;
-    this.b = b;
+    this.a = atLeast("z-loss", "a", a, 0, false);
+    this.b = atLeast("z-loss", "b", b, Double.NEGATIVE_INFINITY, false);
   }
 
   public double getA() {

@@ -67,10 +67,15 @@ class GradientCheckTest {
     AldrKlLoss loss = new AldrKlLoss(1, 1, 1, false, true);
     LossGradientCheck.Result first = LossGradientCheck.check(loss, 5);
     assertTrue(first.passed(), first.summary());
-    loss.beginStep(new StepInfo(new int[] {0, 1, 2, 3, 4, 5}, 6, 0, 1, 1));
+    double[] afterFirst = loss.state().get(AldrKlLoss.STATE_LAMBDA).toDoubleVector();
     LossGradientCheck.Result again = LossGradientCheck.check(loss, 5,
-        LossGradientCheck.Options.defaults().withStep(new StepInfo(new int[] {0, 1, 2, 3, 4, 5}, 6, 0, 2, 1)));
+        LossGradientCheck.Options.defaults().withStep(new StepInfo(new int[] {0, 1, 2, 3, 4, 5}, 6, 0, 1, 1)));
     assertTrue(again.passed(), again.summary());
+    double[] afterSecond = loss.state().get(AldrKlLoss.STATE_LAMBDA).toDoubleVector();
+    assertEquals(2, loss.stateUpdates());
+    for (int i = 0; i < 6; i++) {
+      assertTrue(afterFirst[i] < 1 && afterSecond[i] < afterFirst[i], "lambda moves on each visit (alpha = 1)");
+    }
   }
 
   /** A loss whose gradient is scaled (1.1 times the true one by default). */

@@ -87,7 +87,11 @@ class RegistryTest {
     assertThrows(IllegalArgumentException.class, () -> new CompSumLoss(Double.NaN));
     assertThrows(IllegalArgumentException.class, () -> new LdrKlLoss(-1, 1, true));
     assertThrows(IllegalArgumentException.class, () -> new AldrKlLoss(0.1, 10, 0.99, false, true));
-    assertThrows(IllegalArgumentException.class, () -> new ZLoss(1, Double.POSITIVE_INFINITY));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new ZLoss(1, Double.POSITIVE_INFINITY));
+    assertEquals("z-loss: b = Infinity is invalid: allowed range (-inf, inf)", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new AldrKlLoss(0.1, 10, 0.99, false, true));
+    assertEquals("aldr-kl: alpha = 0.99 is invalid: allowed range [1, inf)", e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> new EnsLoss(Double.NaN));
   }
 }
