@@ -62,7 +62,9 @@ public final class SuiteRunner {
       }
       if (summary != null) results.put(j, summary);
     }
-    String table = SuiteTable.markdown(s, jobs, results, "./losslab suite " + relative(file));
+    StringBuilder cmd = new StringBuilder("./losslab suite " + relative(file));
+    extraOverrides.forEach(o -> cmd.append(" --set ").append(o));
+    String table = SuiteTable.markdown(s, jobs, results, cmd.toString());
     if (s.table() != null) {
       Path t = dir.resolve(s.table());
       Files.createDirectories(t.getParent());
