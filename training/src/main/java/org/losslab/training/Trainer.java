@@ -97,7 +97,7 @@ public final class Trainer {
     String status = "completed";
     String message = "trained " + cfg.epochs() + " epochs";
 
-    try {
+    try (Prefetcher prefetcher = new Prefetcher(trainBatches)) {
       while (state.epoch < cfg.epochs()) {
         int epoch = state.epoch;
         int[] order = EpochOrder.permutation(n, cfg.seed(), epoch);
@@ -110,9 +110,9 @@ public final class Trainer {
               return new TrainResult("step_limit", "stopped at step " + state.step + " (step limit)", history,
                   state.step, state.bestEpoch, lastTest, optimizerStateBytes(), net.numParams());
             }
-            int from = b * cfg.batchSize();
-            int[] idx = Arrays.copyOfRange(order, from, Math.min(n, from + cfg.batchSize()));
-            DataSet batch = trainBatches.batch(idx);
+            int[] idx = slice(order, b, n);
+            DataSet batch = prefetcher.take(idx);
+            if (b + 1 < batchesPerEpoch) prefetcher.prefetch(slice(order, b + 1, n));
             if (loss instanceof StepAware sa) sa.beginStep(new StepInfo(idx, n, epoch, state.step, cfg.seed()));
             Nd4j.getRandom().setSeed(Seeds.mix(cfg.seed(), state.step));
             ctx.reset(batch, cfg.clipNorm(), state.step, epoch);
@@ -155,6 +155,11 @@ public final class Trainer {
           optimizerStateBytes(), net.numParams());
     }
     return new TrainResult(status, message, history, state.step, state.bestEpoch, lastTest, optimizerStateBytes(), net.numParams());
+  }
+
+  private int[] slice(int[] order, int batch, int n) {
+    int from = batch * cfg.batchSize();
+    return Arrays.copyOfRange(order, from, Math.min(n, from + cfg.batchSize()));
   }
 
   private boolean updateEarlyStopping(EpochMetrics m) {
