@@ -55,8 +55,8 @@ public final class LoopBenchmark {
       }
       out.printf(Locale.ROOT, "  round %d%s: losslab %.2f s, DL4J fit %.2f s%n", r, r == 0 ? " (warm-up)" : "", a, b);
     }
-    double ml = median(losslab);
-    double mf = median(fit);
+    double ml = ArmBenchmark.median(losslab);
+    double mf = ArmBenchmark.median(fit);
     out.printf(Locale.ROOT, "losslab trainer : %8.0f samples/s (median epoch %.2f s)%n", train.size() / ml, ml);
     out.printf(Locale.ROOT, "DL4J net.fit()  : %8.0f samples/s (median epoch %.2f s)%n", train.size() / mf, mf);
     out.printf(Locale.ROOT, "ratio losslab/fit epoch time: %.3f (target <= 1.05)%n", ml / mf);
@@ -112,10 +112,5 @@ public final class LoopBenchmark {
     double torchRate = ((Number) r.get("median_samples_per_second")).doubleValue();
     out.printf(Locale.ROOT, "PyTorch %s : %8.0f samples/s (%s threads, %s)%n", r.get("torch_version"), torchRate, r.get("threads"), r.get("blas"));
     out.printf(Locale.ROOT, "ratio losslab/PyTorch throughput: %.3f%n", losslabRate / torchRate);
-  }
-
-  private static double median(List<Double> xs) {
-    double[] a = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
   }
 }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.losslab.experiments.bench.ArmBenchmark;
 import org.losslab.experiments.bench.LoopBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,9 +13,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code losslab bench loop}: speed comparisons, each as a ratio measured within one run. */
 @Command(name = "bench", description = "Benchmarks, alternating the compared arms in one JVM and reporting ratios. "
-    + "WHAT: loop (losslab's trainer vs DL4J fit(), and PyTorch).")
+    + "WHAT: loop (losslab's trainer vs DL4J fit(), and PyTorch), losses (each robust loss vs MCXENT), "
+    + "optimizers (each optimizer vs Adam).")
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "WHAT", description = "loop")
+  @Parameters(paramLabel = "WHAT", description = "loop, losses or optimizers")
   String what;
 
   @Option(names = "--descriptor", description = "the job to time (default: experiments/quickstart.yaml)")
@@ -41,7 +43,17 @@ final class BenchCommand implements Callable<Integer> {
         LoopBenchmark.run(descriptor, overrides, rounds, !noTorch, System.out);
         return null;
       });
-      default -> throw new UserError("unknown benchmark '" + what + "'; known: loop");
+      case "losses" -> DataInstaller.withData(true, () -> {
+        ArmBenchmark.run(descriptor, overrides, "cross-entropy", List.of("loss.name=cross-entropy"), ArmBenchmark.losses(),
+            rounds, System.out);
+        return null;
+      });
+      case "optimizers" -> DataInstaller.withData(true, () -> {
+        ArmBenchmark.run(descriptor, overrides, "adam", List.of("optimizer.name=adam", "optimizer.params={lr: 0.001}"),
+            ArmBenchmark.optimizers(), rounds, System.out);
+        return null;
+      });
+      default -> throw new UserError("unknown benchmark '" + what + "'; known: loop, losses, optimizers");
     }
     return 0;
   }

@@ -23,6 +23,12 @@ public final class NetworkFactory {
   private final Optimizer optimizer;
   private DataStage.Prepared data;
 
+  /** A factory that reuses data already prepared for a descriptor with the same data section. */
+  public NetworkFactory(Descriptor d, DataStage.Prepared data) {
+    this(d);
+    this.data = data;
+  }
+
   public NetworkFactory(Descriptor d) {
     this.d = d;
     this.dtype = "double".equals(d.training().precision()) ? DataType.DOUBLE : DataType.FLOAT;

@@ -1,0 +1,100 @@
+package org.losslab.experiments.bench;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.losslab.experiments.descriptor.Descriptor;
+import org.losslab.experiments.descriptor.DescriptorLoader;
+import org.losslab.experiments.run.DataStage;
+import org.losslab.experiments.run.NetworkFactory;
+import org.losslab.training.Trainer;
+import org.losslab.training.TrainerConfig;
+
+/**
+ * One training epoch of a descriptor's job per arm (the same job with a different loss or optimizer),
+ * each arm alternating with the baseline in one JVM (B A1 B A2 ... per round), reported as the ratio of
+ * median epoch times to the baseline's.
+ */
+public final class ArmBenchmark {
+  private ArmBenchmark() {}
+
+  /** {@code losslab bench losses}: every robust loss against DL4J's MCXENT. */
+  public static Map<String, List<String>> losses() {
+    Map<String, List<String>> arms = new LinkedHashMap<>();
+    arms.put("comp-sum tau=0.5", List.of("loss.name=comp-sum", "loss.params={tau: 0.5}"));
+    arms.put("comp-sum tau=1", List.of("loss.name=comp-sum", "loss.params={tau: 1.0}"));
+    arms.put("sum-exp", List.of("loss.name=sum-exp"));
+    arms.put("gce", List.of("loss.name=gce"));
+    arms.put("mae", List.of("loss.name=mae"));
+    arms.put("ldr-kl", List.of("loss.name=ldr-kl"));
+    arms.put("aldr-kl", List.of("loss.name=aldr-kl"));
+    arms.put("z-loss", List.of("loss.name=z-loss"));
+    return arms;
+  }
+
+  /** {@code losslab bench optimizers}: the registry's element-wise optimizers against Adam. */
+  public static Map<String, List<String>> optimizers() {
+    Map<String, List<String>> arms = new LinkedHashMap<>();
+    arms.put("adamw", List.of("optimizer.name=adamw", "optimizer.params={lr: 0.001}"));
+    arms.put("lion", List.of("optimizer.name=lion", "optimizer.params={lr: 0.0001}"));
+    arms.put("lion-l2", List.of("optimizer.name=lion-l2"));
+    arms.put("lion-lp", List.of("optimizer.name=lion-lp"));
+    arms.put("sgd momentum", List.of("optimizer.name=sgd", "optimizer.params={lr: 0.01, momentum: 0.9}"));
+    return arms;
+  }
+
+  public static void run(Path descriptor, List<String> overrides, String baselineLabel, List<String> baseline,
+                         Map<String, List<String>> arms, int rounds, PrintStream out) {
+    Descriptor base = load(descriptor, overrides, baseline);
+    NetworkFactory baseFactory = new NetworkFactory(base);
+    DataStage.Prepared data = baseFactory.data();
+    Map<String, NetworkFactory> factories = new LinkedHashMap<>();
+    for (var e : arms.entrySet()) factories.put(e.getKey(), new NetworkFactory(load(descriptor, overrides, e.getValue()), data));
+    out.printf(Locale.ROOT, "bench: %s, %d samples, batch %d; baseline %s; %d timed rounds after 1 warm-up%n",
+        base.name(), data.train().size(), base.training().batchSize(), baselineLabel, rounds);
+    Map<String, List<Double>> times = new LinkedHashMap<>();
+    times.put(baselineLabel, new ArrayList<>());
+    factories.keySet().forEach(k -> times.put(k, new ArrayList<>()));
+    for (int r = 0; r <= rounds; r++) {
+      for (var e : factories.entrySet()) {
+        double b = epoch(baseFactory, data, base, r);
+        double a = epoch(e.getValue(), data, base, r);
+        if (r > 0) {
+          times.get(baselineLabel).add(b);
+          times.get(e.getKey()).add(a);
+        }
+      }
+    }
+    double baseMedian = median(times.get(baselineLabel));
+    out.printf(Locale.ROOT, "%-18s median epoch %6.2f s  ratio 1.000%n", baselineLabel, baseMedian);
+    for (String k : factories.keySet()) {
+      double m = median(times.get(k));
+      out.printf(Locale.ROOT, "%-18s median epoch %6.2f s  ratio %.3f%n", k, m, m / baseMedian);
+    }
+  }
+
+  private static Descriptor load(Path descriptor, List<String> overrides, List<String> arm) {
+    List<String> all = new ArrayList<>(overrides);
+    all.addAll(arm);
+    return DescriptorLoader.load(descriptor, all);
+  }
+
+  private static double epoch(NetworkFactory f, DataStage.Prepared data, Descriptor d, int round) {
+    MultiLayerNetwork net = f.network(data.train());
+    Trainer t = new Trainer(net, f.optimizer().strategy(), new TrainerConfig(1, d.training().batchSize(),
+        d.training().seed() + round, 0, List.of(), null, null, 1, 0, false));
+    long t0 = System.nanoTime();
+    t.fit(data.train(), null, null);
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  static double median(List<Double> xs) {
+    double[] a = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+  }
+}
