@@ -43,7 +43,10 @@ public final class DataPipeline {
       ParamSpec.choice("noise_table", "", List.of(),
           "pair noise table: empty = the LDR table for letter/vowel, (y+1) mod K otherwise; next, ldr-letter, "
               + "ldr-vowel, or entries like 1<->3,2->6"),
-      ParamSpec.flag("noise_validation", true, "also corrupt validation labels (the LDR protocol does)"));
+      ParamSpec.flag("noise_validation", true, "also corrupt validation labels (the LDR protocol does)"),
+      ParamSpec.choice("keep_classes", "", List.of(),
+          "keep only these classes, relabelled 0.. in the order given, e.g. 0,6 (Fashion-MNIST T-shirt vs shirt); "
+              + "empty = all"));
 
   private static final MethodInfo<Params> SELF = describe();
 
@@ -111,7 +114,9 @@ public final class DataPipeline {
     common.put("data.name", name);
     common.put("pipeline.seed", Long.toString(seed));
 
-    Dataset train = raw.train();
+    int[] keep = ClassSubset.parse(p.getString("keep_classes"), raw.train().numClasses());
+    Dataset train = ClassSubset.apply(raw.train(), keep);
+    Dataset rawTest = raw.hasTest() ? ClassSubset.apply(raw.test(), keep) : null;
     Dataset test;
     if (raw.hasTest()) {
       if (testFractionGiven) {
@@ -119,7 +124,7 @@ public final class DataPipeline {
             + raw.test().size() + " samples); test_fraction applies only to data sets without one"
             + (name.equals("letter") || name.equals("vowel") ? " (use split=random to split " + name + " randomly)" : ""));
       }
-      test = raw.test();
+      test = rawTest;
       if (!test.provenance().containsKey("split.test")) {
         Map<String, String> own = Map.of("split.test", "the data set's own test part");
         train = train.withProvenance(own);
