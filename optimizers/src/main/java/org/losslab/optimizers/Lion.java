@@ -1,13 +1,10 @@
 package org.losslab.optimizers;
 
-import java.util.Map;
 import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Sign;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.GradientUpdater;
-import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
@@ -27,11 +24,9 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * {@code theta <- theta - lr_t * (sign(c) + lambda * theta)} with theta the pre-update weights, never folded
  * into the sign. One float of state per parameter.
  */
-public final class Lion implements IUpdater {
+public final class Lion extends ScheduledUpdater {
   public static final String STATE_M = "M";
 
-  @JsonProperty private double learningRate;
-  @JsonProperty private ISchedule learningRateSchedule;
   @JsonProperty private final double beta1;
   @JsonProperty private final double beta2;
 
@@ -40,8 +35,7 @@ public final class Lion implements IUpdater {
               @JsonProperty("learningRateSchedule") ISchedule learningRateSchedule,
               @JsonProperty("beta1") double beta1,
               @JsonProperty("beta2") double beta2) {
-    this.learningRate = learningRate;
-    this.learningRateSchedule = learningRateSchedule;
+    super(learningRate, learningRateSchedule);
     this.beta1 = checkBeta("beta1", beta1);
     this.beta2 = checkBeta("beta2", beta2);
   }
@@ -62,59 +56,28 @@ public final class Lion implements IUpdater {
   }
 
   @Override
-  public long stateSize(long numParams) {
-    return numParams;
-  }
-
-  @Override
-  public GradientUpdater instantiate(INDArray viewArray, boolean initialize) {
-    Updater u = new Updater(this);
-    u.setStateViewArray(viewArray, viewArray.shape(), viewArray.ordering(), initialize);
-    return u;
-  }
-
-  @Override
-  public GradientUpdater instantiate(Map<String, INDArray> state, boolean initialize) {
-    Updater u = new Updater(this);
-    u.setState(state, initialize);
-    return u;
-  }
-
-  @Override
-  public double getLearningRate(int iteration, int epoch) {
-    return learningRateSchedule != null ? learningRateSchedule.valueAt(iteration, epoch) : learningRate;
-  }
-
-  @Override
-  public boolean hasLearningRate() {
-    return true;
-  }
-
-  @Override
-  public void setLrAndSchedule(double lr, ISchedule schedule) {
-    this.learningRate = lr;
-    this.learningRateSchedule = schedule;
+  protected OneBufferUpdater<?> newUpdater() {
+    return new Updater(this);
   }
 
   @Override
   public Lion clone() {
-    return new Lion(learningRate, learningRateSchedule == null ? null : learningRateSchedule.clone(), beta1, beta2);
+    return new Lion(learningRate, scheduleCopy(), beta1, beta2);
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Lion l && l.learningRate == learningRate && l.beta1 == beta1 && l.beta2 == beta2
-        && Objects.equals(l.learningRateSchedule, learningRateSchedule);
+    return o instanceof Lion l && sameRate(l) && l.beta1 == beta1 && l.beta2 == beta2;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(learningRate, learningRateSchedule, beta1, beta2);
+    return Objects.hash(rateHash(), beta1, beta2);
   }
 
   @Override
   public String toString() {
-    return "Lion(lr=" + (learningRateSchedule != null ? learningRateSchedule : learningRate)
+    return "Lion(lr=" + rateText()
         + ", beta1=" + beta1 + ", beta2=" + beta2 + ")";
   }
 
@@ -130,43 +93,16 @@ public final class Lion implements IUpdater {
     return c;
   }
 
-  /** The momentum lives in DL4J's updater view, so DL4J saves and restores it with the model. */
-  static final class Updater implements GradientUpdater<Lion> {
-    private final Lion config;
-    private INDArray m;
-
+  /** Momentum {@code M}; see the class comment for the rule. */
+  static final class Updater extends OneBufferUpdater<Lion> {
     Updater(Lion config) {
-      this.config = config;
-    }
-
-    @Override
-    public Lion getConfig() {
-      return config;
-    }
-
-    @Override
-    public void setState(Map<String, INDArray> state, boolean initialize) {
-      m = state.get(STATE_M);
-      if (m == null) throw new IllegalStateException("Lion state needs key " + STATE_M + ", got " + state.keySet());
-      if (initialize) m.assign(0);
-    }
-
-    @Override
-    public Map<String, INDArray> getState() {
-      return Map.of(STATE_M, m);
-    }
-
-    @Override
-    public void setStateViewArray(INDArray view, long[] gradientShape, char order, boolean initialize) {
-      if (initialize) view.assign(0);
-      m = view.reshape(order, gradientShape);
+      super(config, STATE_M);
     }
 
     @Override
     public void applyUpdater(INDArray gradient, int iteration, int epoch) {
-      if (m == null) throw new IllegalStateException("Lion updater has no state view");
       double lr = config.getLearningRate(iteration, epoch);
-      INDArray c = interpolateAndAdvance(m, gradient, config.beta1, config.beta2);
+      INDArray c = interpolateAndAdvance(buffer(), gradient, config.beta1, config.beta2);
       Nd4j.exec(new Sign(c, gradient));
       gradient.muli(lr);
     }

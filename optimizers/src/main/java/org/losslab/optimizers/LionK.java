@@ -1,13 +1,10 @@
 package org.losslab.optimizers;
 
-import java.util.Map;
 import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Abs;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Sign;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.GradientUpdater;
-import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
@@ -34,9 +31,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * which is part of {@code equals}; see {@link Optimizer#updater(ISchedule, String, String)} and
  * {@link PerTensorUpdaters}. With an empty id the norm is over whatever block DL4J forms.
  */
-public final class LionK implements IUpdater {
-  @JsonProperty private double learningRate;
-  @JsonProperty private ISchedule learningRateSchedule;
+public final class LionK extends ScheduledUpdater {
   @JsonProperty private final double beta1;
   @JsonProperty private final double beta2;
   @JsonProperty private final double p;
@@ -49,8 +44,7 @@ public final class LionK implements IUpdater {
                @JsonProperty("beta2") double beta2,
                @JsonProperty("p") double p,
                @JsonProperty("tensorId") String tensorId) {
-    this.learningRate = learningRate;
-    this.learningRateSchedule = learningRateSchedule;
+    super(learningRate, learningRateSchedule);
     this.beta1 = Lion.checkBeta("beta1", beta1);
     this.beta2 = Lion.checkBeta("beta2", beta2);
     if (!(p >= 1 && p <= 2)) {
@@ -62,8 +56,7 @@ public final class LionK implements IUpdater {
 
   /** The same configuration for another tensor. */
   public LionK withTensorId(String id) {
-    return new LionK(learningRate, learningRateSchedule == null ? null : learningRateSchedule.clone(), beta1, beta2,
-        p, id);
+    return new LionK(learningRate, scheduleCopy(), beta1, beta2, p, id);
   }
 
   public double getBeta1() {
@@ -83,60 +76,29 @@ public final class LionK implements IUpdater {
   }
 
   @Override
-  public long stateSize(long numParams) {
-    return numParams;
-  }
-
-  @Override
-  public GradientUpdater instantiate(INDArray viewArray, boolean initialize) {
-    Updater u = new Updater(this);
-    u.setStateViewArray(viewArray, viewArray.shape(), viewArray.ordering(), initialize);
-    return u;
-  }
-
-  @Override
-  public GradientUpdater instantiate(Map<String, INDArray> state, boolean initialize) {
-    Updater u = new Updater(this);
-    u.setState(state, initialize);
-    return u;
-  }
-
-  @Override
-  public double getLearningRate(int iteration, int epoch) {
-    return learningRateSchedule != null ? learningRateSchedule.valueAt(iteration, epoch) : learningRate;
-  }
-
-  @Override
-  public boolean hasLearningRate() {
-    return true;
-  }
-
-  @Override
-  public void setLrAndSchedule(double lr, ISchedule schedule) {
-    this.learningRate = lr;
-    this.learningRateSchedule = schedule;
+  protected OneBufferUpdater<?> newUpdater() {
+    return new Updater(this);
   }
 
   @Override
   public LionK clone() {
-    return new LionK(learningRate, learningRateSchedule == null ? null : learningRateSchedule.clone(), beta1, beta2,
-        p, tensorId);
+    return new LionK(learningRate, scheduleCopy(), beta1, beta2, p, tensorId);
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof LionK l && l.learningRate == learningRate && l.beta1 == beta1 && l.beta2 == beta2
-        && l.p == p && l.tensorId.equals(tensorId) && Objects.equals(l.learningRateSchedule, learningRateSchedule);
+    return o instanceof LionK l && sameRate(l) && l.beta1 == beta1 && l.beta2 == beta2 && l.p == p
+        && l.tensorId.equals(tensorId);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(learningRate, learningRateSchedule, beta1, beta2, p, tensorId);
+    return Objects.hash(rateHash(), beta1, beta2, p, tensorId);
   }
 
   @Override
   public String toString() {
-    return "LionK(p=" + p + ", lr=" + (learningRateSchedule != null ? learningRateSchedule : learningRate)
+    return "LionK(p=" + p + ", lr=" + rateText()
         + ", beta1=" + beta1 + ", beta2=" + beta2 + ", tensor=" + tensorId + ")";
   }
 
@@ -171,43 +133,16 @@ public final class LionK implements IUpdater {
     }
   }
 
-  /** The momentum (key {@code "M"}) lives in DL4J's updater view, saved and restored with the model. */
-  static final class Updater implements GradientUpdater<LionK> {
-    private final LionK config;
-    private INDArray m;
-
+  /** Momentum {@code M}, as Lion's. */
+  static final class Updater extends OneBufferUpdater<LionK> {
     Updater(LionK config) {
-      this.config = config;
-    }
-
-    @Override
-    public LionK getConfig() {
-      return config;
-    }
-
-    @Override
-    public void setState(Map<String, INDArray> state, boolean initialize) {
-      m = state.get(Lion.STATE_M);
-      if (m == null) throw new IllegalStateException("LionK state needs key M, got " + state.keySet());
-      if (initialize) m.assign(0);
-    }
-
-    @Override
-    public Map<String, INDArray> getState() {
-      return Map.of(Lion.STATE_M, m);
-    }
-
-    @Override
-    public void setStateViewArray(INDArray view, long[] gradientShape, char order, boolean initialize) {
-      if (initialize) view.assign(0);
-      m = view.reshape(order, gradientShape);
+      super(config, Lion.STATE_M);
     }
 
     @Override
     public void applyUpdater(INDArray gradient, int iteration, int epoch) {
-      if (m == null) throw new IllegalStateException("LionK updater has no state view");
       double lr = config.getLearningRate(iteration, epoch);
-      INDArray c = Lion.interpolateAndAdvance(m, gradient, config.beta1, config.beta2);
+      INDArray c = Lion.interpolateAndAdvance(buffer(), gradient, config.beta1, config.beta2);
       gradK(c, config.p, lr, gradient);
     }
   }
