@@ -105,7 +105,7 @@ public final class SuiteRunner {
     });
   }
 
-  /** The summary of a completed run with this descriptor hash, or null. */
+  /** The summary of a finished run (completed, early-stopped or diverged) with this descriptor hash, or null. */
   @SuppressWarnings("unchecked")
   static Map<String, Object> finished(Job j) throws IOException {
     Path root = Path.of(j.descriptor().output().dir());
@@ -114,8 +114,7 @@ public final class SuiteRunner {
       for (Path p : s.filter(p -> p.getFileName().toString().endsWith("-" + j.hash().substring(0, 6))).toList()) {
         Path f = p.resolve(RunDirectory.SUMMARY);
         if (!Files.exists(f)) continue;
-        Map<String, Object> m = DescriptorLoader.json().readValue(f.toFile(), Map.class);
-        if (!"diverged".equals(m.get("status"))) return m;
+        return DescriptorLoader.json().readValue(f.toFile(), Map.class);
       }
     }
     return null;

@@ -24,13 +24,18 @@ final class SuiteTable {
         sb.append("| ").append(r.label()).append(" |");
         for (SuiteSpec.Cell c : s.columns()) {
           List<Double> v = new ArrayList<>();
+          int diverged = 0;
           for (SuiteRunner.Job j : jobs) {
             if (j.row().equals(r.label()) && j.column().equals(c.label()) && results.containsKey(j)) {
-              Double x = SuiteRunner.metric(results.get(j), metric);
-              if (x != null) v.add(x);
+              Map<String, Object> summary = results.get(j);
+              Double x = SuiteRunner.metric(summary, metric);
+              if ("diverged".equals(summary.get("status"))) diverged++;
+              else if (x != null) v.add(x);
             }
           }
           sb.append(' ').append(cell(v));
+          // A diverged run has no final metric to average; say so rather than leave the cell looking untried.
+          if (diverged > 0) sb.append(v.isEmpty() ? "" : ";").append(" diverged in ").append(diverged);
           String paper = s.paper() == null || s.paper().get(r.label()) == null ? null : s.paper().get(r.label()).get(c.label());
           if (paper != null) sb.append(" (paper ").append(paper).append(')');
           sb.append(" |");
