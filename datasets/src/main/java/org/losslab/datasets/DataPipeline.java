@@ -131,23 +131,16 @@ public final class DataPipeline {
         test = test.withProvenance(own);
       }
     } else {
-      double f = p.getDouble("test_fraction");
-      long s = Seeds.derive(seed, "test-split");
-      StratifiedSplit.Indices ix = StratifiedSplit.split(train.labels(), train.numClasses(), f, s);
-      String how = "stratified, fraction " + f + ", seed " + s + " (derived from run seed " + seed + ")";
-      Dataset all = train;
-      train = all.subset(ix.kept(), "").withProvenance(Map.of("split.test", how));
-      test = all.subset(ix.heldOut(), "").withProvenance(Map.of("split.test", how));
+      Dataset[] parts = holdOut(train, p.getDouble("test_fraction"), seed, "test-split", "split.test", "stratified");
+      train = parts[0];
+      test = parts[1];
     }
     Dataset validation = null;
     double vf = p.getDouble("validation_fraction");
     if (vf > 0) {
-      long s = Seeds.derive(seed, "validation-split");
-      StratifiedSplit.Indices ix = StratifiedSplit.split(train.labels(), train.numClasses(), vf, s);
-      String how = "stratified from train, fraction " + vf + ", seed " + s + " (derived from run seed " + seed + ")";
-      Dataset all = train;
-      train = all.subset(ix.kept(), "").withProvenance(Map.of("split.validation", how));
-      validation = all.subset(ix.heldOut(), "").withProvenance(Map.of("split.validation", how));
+      Dataset[] parts = holdOut(train, vf, seed, "validation-split", "split.validation", "stratified from train");
+      train = parts[0];
+      validation = parts[1];
     }
 
     String scale = p.getString("scale");
@@ -187,6 +180,18 @@ public final class DataPipeline {
     test = test.withProvenance(common).withName(name + "/test");
     if (validation != null) validation = validation.withProvenance(common).withName(name + "/validation");
     return new PreparedData(train, validation, test, cleanTrain, cleanVal, scaler);
+  }
+
+  /**
+   * Splits off a stratified share of {@code all} with a seed derived from the run seed for {@code purpose};
+   * both parts record how under {@code key}. Returns {kept, held out}.
+   */
+  private static Dataset[] holdOut(Dataset all, double fraction, long seed, String purpose, String key, String kind) {
+    long s = Seeds.derive(seed, purpose);
+    StratifiedSplit.Indices ix = StratifiedSplit.split(all.labels(), all.numClasses(), fraction, s);
+    String how = kind + ", fraction " + fraction + ", seed " + s + " (derived from run seed " + seed + ")";
+    return new Dataset[] {all.subset(ix.kept(), "").withProvenance(Map.of(key, how)),
+        all.subset(ix.heldOut(), "").withProvenance(Map.of(key, how))};
   }
 
   /** The preparation options as a record for listing ({@code describe}). */
