@@ -23,7 +23,7 @@ public final class BuiltinOptimizers implements OptimizerProvider {
 
   @Override
   public Collection<MethodInfo<Optimizer>> optimizers() {
-    return List.of(sgd(), adam(), adamw(), lion(), lionL2(), lionLp());
+    return List.of(sgd(), adam(), adamw(), lion(), lionL2(), lionLp(), frugal());
   }
 
   private static MethodInfo<Optimizer> sgd() {
@@ -173,6 +173,60 @@ public final class BuiltinOptimizers implements OptimizerProvider {
             (s, id) -> new LionK(p.getDouble("lr"), s, p.getDouble("beta1"), p.getDouble("beta2"), p.getDouble("p"), id),
             p.getDouble("weight_decay"), 1))
         .build();
+  }
+
+  static final String FRUGAL_PAPER = "Zmushko, Beznosikov, Takac, Horvath, FRUGAL: Memory-Efficient Optimization by "
+      + "Reducing State Overhead for Scalable Training, ICML 2025, arXiv 2411.07837 (reference code philip-zmushko/FRUGAL)";
+
+  private static MethodInfo<Optimizer> frugal() {
+    return MethodInfo.<Optimizer>builder("frugal")
+        .description("FRUGAL gradient splitting: each hidden weight matrix's gradient is split into a state-full "
+            + "subspace updated by AdamW and a state-free remainder updated by signSGD; biases, the output layer "
+            + "and non-dense tensors keep full AdamW state.")
+        .paper(FRUGAL_PAPER)
+        .param(lr(1e-3))
+        .param(beta("beta1", 0.9, "AdamW first-moment decay"))
+        .param(beta("beta2", 0.999, "AdamW second-moment decay"))
+        .param(ParamSpec.positive("eps", 1e-8, "AdamW denominator guard (the reference code's value; its docstring says 1e-6)"))
+        .param(ParamSpec.real("weight_decay", 0.01, 0, Double.POSITIVE_INFINITY,
+            "decoupled decay lambda on whole matrices, W <- W (1 - lr*lambda) before the update; biases are not decayed"))
+        .param(ParamSpec.real("density", 0.25, 0, 1, "rho: fraction of each projected matrix that is state-full "
+            + "(rank round(rho*n) for svd/random, floor(rho*...) coordinates, round(rho*N) active matrices for blockwise)"))
+        .param(ParamSpec.integer("update_gap", 200, 1, Integer.MAX_VALUE, "T: steps between subspace re-selections"))
+        .param(ParamSpec.choice("projection", "svd", org.losslab.optimizers.frugal.FrugalConfig.PROJECTIONS,
+            "svd (GaLore-like top singular vectors of the gradient), random (semi-orthogonal), coordinate, blockwise (BAdam-like)"))
+        .param(ParamSpec.choice("proj_side", "std", org.losslab.optimizers.frugal.FrugalConfig.SIDES,
+            "svd/random: std projects on the smaller side (right if rows >= cols, rows = output units)"))
+        .param(ParamSpec.choice("coord_choice", "columns", org.losslab.optimizers.frugal.FrugalConfig.COORD_CHOICES,
+            "coordinate: random columns, rows or entries (the code default is columns; its README says randk)"))
+        .param(ParamSpec.choice("block_order", "random", org.losslab.optimizers.frugal.FrugalConfig.BLOCK_ORDERS,
+            "blockwise: which matrices become active at each re-selection"))
+        .param(ParamSpec.choice("inactive_update_rule", "sign_sgd", org.losslab.optimizers.frugal.FrugalConfig.INACTIVE_RULES,
+            "state-free rule: sign_sgd, sgd, or no (pure GaLore/BAdam)"))
+        .param(ParamSpec.real("inactive_lr_scale", 1.0, 0, Double.POSITIVE_INFINITY, "kappa_f: multiplier of the state-free step "
+            + "(1 for pre-training, 0.1 for fine-tuning in the paper)"))
+        .param(ParamSpec.positive("proj_params_lr_scale", 1.0, "kappa_p: multiplier of both steps of projected matrices"))
+        .param(ParamSpec.flag("reset_statistics", true, "zero the Adam moments and restart bias correction on re-selection "
+            + "(moments are never re-projected into the new basis)"))
+        .note("state", "projected m x n matrices: 2*rho floats/param of moments plus the projector (svd/random basis "
+            + "r x n or m x r; coordinate index set); everything else 2 floats/param. `describe frugal` and each run's "
+            + "summary give the measured bytes")
+        .note("roles", "projected: weights of hidden dense layers; state-full: biases, the output layer, convolution "
+            + "kernels and any other tensor (as the reference's nn.Linear-only projection)")
+        .note("learning rate", "the state-full part uses AdamW's lr; the signSGD part moves every state-free coordinate "
+            + "by +-lr per step (use inactive_lr_scale 0.1 for fine-tuning)")
+        .note("checkpoints", "moments, bases or index sets, local step counters and the selection count are saved; "
+            + "random choices derive from (seed, tensor, selection), so a resumed run continues identically")
+        .factory(BuiltinOptimizers::buildFrugal)
+        .build();
+  }
+
+  private static Optimizer buildFrugal(Params p) {
+    return new org.losslab.optimizers.frugal.Frugal(new org.losslab.optimizers.frugal.FrugalConfig(
+        p.getDouble("lr"), p.getDouble("beta1"), p.getDouble("beta2"), p.getDouble("eps"), p.getDouble("weight_decay"),
+        p.getDouble("density"), p.getInt("update_gap"), p.getString("projection"), p.getString("proj_side"),
+        p.getString("coord_choice"), p.getString("block_order"), p.getString("inactive_update_rule"),
+        p.getDouble("inactive_lr_scale"), p.getDouble("proj_params_lr_scale"), p.getBoolean("reset_statistics")));
   }
 
   private static Adam adamUpdater(Params p, org.nd4j.linalg.schedule.ISchedule s) {

@@ -45,9 +45,33 @@ public interface Optimizer {
     return updater(schedule);
   }
 
+  /**
+   * The updater configuration for one tensor, knowing its role. Defaults to
+   * {@link #updater(ISchedule, String, String)}; FRUGAL answers DL4J's {@code NoOp} for the hidden weight
+   * matrices its {@link #tensorUpdater} owns.
+   */
+  default IUpdater updater(ISchedule schedule, String layerName, String paramName, ParamRole role) {
+    return updater(schedule, layerName, paramName);
+  }
+
   /** Regularization of weights (not biases), e.g. DL4J's post-updater {@code WeightDecay} for AdamW. */
   default List<Regularization> regularization() {
     return List.of();
+  }
+
+  /** Regularization of the weights of one role; empty for tensors a {@link #tensorUpdater} decays itself. */
+  default List<Regularization> regularization(ParamRole role) {
+    return regularization();
+  }
+
+  /**
+   * The part of the step that needs whole tensors with shapes and roles, or null when DL4J's updaters do
+   * everything. Optimizers returning one must also return true from {@link #perTensorUpdaters()}.
+   *
+   * @param seed the run's seed; every random choice the updater makes derives from it
+   */
+  default TensorUpdater tensorUpdater(ISchedule schedule, long seed) {
+    return null;
   }
 
   /** How one training step is taken. */
@@ -55,6 +79,9 @@ public interface Optimizer {
     return PlainStep.INSTANCE;
   }
 
-  /** Optimizer state in floats per trainable parameter (Adam: 2, momentum: 1, plain SGD: 0). */
+  /**
+   * Optimizer state in floats per trainable parameter (Adam: 2, momentum: 1, plain SGD: 0). For FRUGAL,
+   * the nominal value for its projected matrices; a run's summary reports the measured bytes.
+   */
   double stateFloatsPerParam();
 }

@@ -35,7 +35,8 @@ public final class PerTensorUpdaters {
    * Sets each layer's {@code updater} and {@code biasUpdater} from the optimizer; call before
    * {@code new MultiLayerNetwork(conf).init()}. Layers are named by their layer name (DL4J names unnamed
    * MultiLayerNetwork layers {@code layer0, layer1, ...}), else their index.
-   * Regularization is left as configured.
+   * Weight regularization is set from {@link Optimizer#regularization(ParamRole)}; bias regularization is
+   * left as configured.
    */
   public static MultiLayerConfiguration apply(MultiLayerConfiguration conf, Optimizer optimizer, ISchedule schedule) {
     for (int i = 0; i < conf.getConfs().size(); i++) {
@@ -67,8 +68,15 @@ public final class PerTensorUpdaters {
     for (String k : init.paramKeys(bl)) {
       (init.isBiasParam(bl, k) ? biases : weights).add(k);
     }
-    if (!weights.isEmpty()) bl.setIUpdater(optimizer.updater(schedule, layerName, String.join("+", weights)));
-    if (!biases.isEmpty()) bl.setBiasUpdater(optimizer.updater(schedule, layerName, String.join("+", biases)));
+    if (!weights.isEmpty()) {
+      // one layer slot for all its non-bias tensors: they share a role unless the layer is exotic
+      ParamRole role = ParamRole.of(bl, weights.get(0));
+      bl.setIUpdater(optimizer.updater(schedule, layerName, String.join("+", weights), role));
+      bl.setRegularization(new ArrayList<>(optimizer.regularization(role)));
+    }
+    if (!biases.isEmpty()) {
+      bl.setBiasUpdater(optimizer.updater(schedule, layerName, String.join("+", biases), ParamRole.BIAS));
+    }
   }
 
   /**
