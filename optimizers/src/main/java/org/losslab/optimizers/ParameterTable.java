@@ -22,9 +22,10 @@ public final class ParameterTable {
    * gradient computation.
    */
   public static List<ParamTensor> of(MultiLayerNetwork net) {
-    INDArray params = net.params();
     INDArray grads = net.getFlattenedGradients();
     if (grads == null) throw new IllegalStateException("the network has no gradient vector yet (compute a gradient first)");
+    INDArray params = vector(net.params());
+    grads = vector(grads);
     List<ParamTensor> out = new ArrayList<>();
     long offset = 0;
     for (int i = 0; i < net.getnLayers(); i++) {
@@ -45,8 +46,11 @@ public final class ParameterTable {
           cols = (int) n;
         }
         var slice = NDArrayIndex.interval(offset, offset + n);
-        INDArray pv = params.get(NDArrayIndex.point(0), slice).reshape('c', rows, cols);
-        INDArray gv = grads.get(NDArrayIndex.point(0), slice).reshape('c', rows, cols);
+        INDArray pv = params.get(slice).reshape('c', rows, cols);
+        INDArray gv = grads.get(slice).reshape('c', rows, cols);
+        if (pv.data().address() != params.data().address() || gv.data().address() != grads.data().address()) {
+          throw new IllegalStateException("could not take a view of " + name + "/" + e.getKey());
+        }
         out.add(new ParamTensor(out.size(), name, e.getKey(), role, rows, cols, pv, gv));
         offset += n;
       }
@@ -55,5 +59,10 @@ public final class ParameterTable {
       throw new IllegalStateException("parameter table covers " + offset + " of " + params.length() + " parameters");
     }
     return out;
+  }
+
+  /** The flat vector as rank 1 (DL4J keeps it as a [1, n] row or as [n]); a view, never a copy. */
+  private static INDArray vector(INDArray flat) {
+    return flat.rank() == 1 ? flat : flat.reshape(flat.length());
   }
 }

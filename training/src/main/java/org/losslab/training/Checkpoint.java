@@ -22,20 +22,29 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
  * A resumable snapshot: the network with its updater state ({@code model.zip}), the loop position
- * ({@code trainer.properties}) and any per-sample loss state ({@code loss-state.bin}). It is written to a
+ * ({@code trainer.properties}), any per-sample loss state ({@code loss-state.bin}) and any tensor-level
+ * optimizer state ({@code optimizer-state.bin}: FRUGAL's moments, bases, index sets and counters). It is written to a
  * temporary folder and moved into place, so a crash leaves the previous checkpoint intact.
  */
 public final class Checkpoint {
   static final String MODEL = "model.zip";
   static final String STATE = "trainer.properties";
   static final String LOSS_STATE = "loss-state.bin";
+  static final String OPTIMIZER_STATE = "optimizer-state.bin";
 
   private final MultiLayerNetwork net;
   private final TrainerState state;
+  private final Map<String, INDArray> optimizerState;
 
-  private Checkpoint(MultiLayerNetwork net, TrainerState state) {
+  private Checkpoint(MultiLayerNetwork net, TrainerState state, Map<String, INDArray> optimizerState) {
     this.net = net;
     this.state = state;
+    this.optimizerState = optimizerState;
+  }
+
+  /** The tensor-level optimizer state (FRUGAL), or null when the optimizer has none. */
+  public Map<String, INDArray> optimizerState() {
+    return optimizerState;
   }
 
   public MultiLayerNetwork network() {
@@ -54,12 +63,14 @@ public final class Checkpoint {
     return Files.isRegularFile(dir.resolve(STATE)) && Files.isRegularFile(dir.resolve(MODEL));
   }
 
-  static void write(Path dir, MultiLayerNetwork net, TrainerState state) throws IOException {
+  static void write(Path dir, MultiLayerNetwork net, TrainerState state, Map<String, INDArray> optimizerState)
+      throws IOException {
     Path parent = dir.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     Path tmp = Files.createTempDirectory(parent, dir.getFileName() + ".tmp");
     ModelSerializer.writeModel(net, tmp.resolve(MODEL).toFile(), true);
     if (lossOf(net) instanceof StatefulLoss s) writeArrays(tmp.resolve(LOSS_STATE), s.state());
+    if (optimizerState != null) writeArrays(tmp.resolve(OPTIMIZER_STATE), optimizerState);
     state.write(tmp.resolve(STATE));
     Path old = null;
     if (Files.exists(dir)) {
@@ -80,7 +91,9 @@ public final class Checkpoint {
       if (!Files.exists(f)) throw new IOException("checkpoint " + dir + " lacks the loss state " + LOSS_STATE);
       s.restoreState(readArrays(f));
     }
-    return new Checkpoint(net, TrainerState.read(dir.resolve(STATE)));
+    Path opt = dir.resolve(OPTIMIZER_STATE);
+    Map<String, INDArray> optimizerState = Files.exists(opt) ? readArrays(opt) : null;
+    return new Checkpoint(net, TrainerState.read(dir.resolve(STATE)), optimizerState);
   }
 
   static ILossFunction lossOf(MultiLayerNetwork net) {

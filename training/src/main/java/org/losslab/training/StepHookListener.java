@@ -2,7 +2,10 @@ package org.losslab.training;
 
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.losslab.optimizers.ParameterTable;
 import org.losslab.optimizers.StepContext;
+import org.losslab.optimizers.TensorUpdater;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -12,12 +15,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code fit()} keeps the plain step exactly as fast as DL4J's own loop.
  */
 final class StepHookListener extends BaseTrainingListener {
+  private final TensorUpdater tensorUpdater;
+  private INDArray boundGradient;
   private StepContext.GradientHook hook = StepContext.GradientHook.NONE;
   private double clipNorm;
   private int batchSize;
   private long step;
   private int epoch;
   private boolean clipped;
+
+  StepHookListener(TensorUpdater tensorUpdater) {
+    this.tensorUpdater = tensorUpdater;
+  }
 
   void arm(StepContext.GradientHook hook, double clipNorm, int batchSize, long step, int epoch) {
     this.hook = hook;
@@ -47,6 +56,18 @@ final class StepHookListener extends BaseTrainingListener {
         grad.muli(clipNorm / norm);
         clipped = true;
       }
+    }
+    if (tensorUpdater != null) {
+      // (re)bind when DL4J hands out a different gradient vector than the one the views were taken from
+      if (grad != boundGradient) {
+        MultiLayerNetwork net = (MultiLayerNetwork) model;
+        if (grad.data().address() != net.getFlattenedGradients().data().address()) {
+          throw new IllegalStateException("DL4J's step gradient is not the network's flat gradient vector");
+        }
+        tensorUpdater.bind(ParameterTable.of(net));
+        boundGradient = grad;
+      }
+      tensorUpdater.step(batchSize, step, epoch);
     }
     hook = StepContext.GradientHook.NONE;
   }

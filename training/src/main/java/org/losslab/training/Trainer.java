@@ -13,7 +13,10 @@ import org.losslab.losses.OutputSpec;
 import org.losslab.losses.StatefulLoss;
 import org.losslab.losses.StepAware;
 import org.losslab.losses.StepInfo;
+import org.losslab.optimizers.Optimizer;
 import org.losslab.optimizers.StepStrategy;
+import org.losslab.optimizers.TensorUpdater;
+import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
@@ -38,28 +41,64 @@ public final class Trainer {
   private final TrainerState state;
   private final boolean resumed;
   private final List<Consumer<EpochMetrics>> observers = new ArrayList<>();
-  private final StepHookListener hookListener = new StepHookListener();
+  private final TensorUpdater tensorUpdater;
+  private final StepHookListener hookListener;
 
   public Trainer(MultiLayerNetwork net, StepStrategy strategy, TrainerConfig cfg) {
-    this(net, strategy, cfg, new TrainerState(), false);
+    this(net, strategy, null, cfg);
   }
 
-  private Trainer(MultiLayerNetwork net, StepStrategy strategy, TrainerConfig cfg, TrainerState state, boolean resumed) {
+  /**
+   * @param tensorUpdater the optimizer's tensor-level part (FRUGAL), or null; it runs after clipping,
+   *                      before DL4J's updater, and its state goes into checkpoints
+   */
+  public Trainer(MultiLayerNetwork net, StepStrategy strategy, TensorUpdater tensorUpdater, TrainerConfig cfg) {
+    this(net, strategy, tensorUpdater, cfg, new TrainerState(), false);
+  }
+
+  /** A trainer for a network built for {@code optimizer} (see {@link Models#build}): its strategy and tensor updater. */
+  public static Trainer of(MultiLayerNetwork net, Optimizer optimizer, ISchedule schedule, TrainerConfig cfg) {
+    return new Trainer(net, optimizer.strategy(), optimizer.tensorUpdater(schedule, cfg.seed()), cfg);
+  }
+
+  private Trainer(MultiLayerNetwork net, StepStrategy strategy, TensorUpdater tensorUpdater, TrainerConfig cfg,
+                  TrainerState state, boolean resumed) {
     this.net = net;
     this.strategy = strategy;
+    this.tensorUpdater = tensorUpdater;
     this.cfg = cfg;
     this.state = state;
     this.resumed = resumed;
+    this.hookListener = new StepHookListener(tensorUpdater);
     net.addListeners(hookListener);
   }
 
   /** Continues from a checkpoint with its network (parameters, updater and loss state restored). */
   public static Trainer resume(Checkpoint ckpt, StepStrategy strategy, TrainerConfig cfg) {
-    return new Trainer(ckpt.network(), strategy, cfg, ckpt.state(), true);
+    return resume(ckpt, strategy, null, cfg);
+  }
+
+  /**
+   * Continues from a checkpoint; {@code tensorUpdater} (a fresh one from the same optimizer settings) gets
+   * the checkpointed tensor-level state.
+   */
+  public static Trainer resume(Checkpoint ckpt, StepStrategy strategy, TensorUpdater tensorUpdater, TrainerConfig cfg) {
+    if (tensorUpdater != null) {
+      if (ckpt.optimizerState() == null) {
+        throw new IllegalArgumentException("checkpoint has no tensor-level optimizer state, but the optimizer needs one");
+      }
+      tensorUpdater.restoreState(ckpt.optimizerState());
+    }
+    return new Trainer(ckpt.network(), strategy, tensorUpdater, cfg, ckpt.state(), true);
   }
 
   public MultiLayerNetwork network() {
     return net;
+  }
+
+  /** The optimizer's tensor-level part (FRUGAL), or null. */
+  public TensorUpdater tensorUpdater() {
+    return tensorUpdater;
   }
 
   public long step() {
@@ -197,16 +236,17 @@ public final class Trainer {
     return Double.NaN;
   }
 
-  /** Bytes of DL4J updater state actually allocated for this network. */
+  /** Bytes of optimizer state held now: DL4J's updater state plus the tensor updater's (FRUGAL). */
   public long optimizerStateBytes() {
     var view = net.getUpdater() == null ? null : net.getUpdater().getStateViewArray();
-    return view == null ? 0 : view.length() * view.dataType().width();
+    long dl4j = view == null ? 0 : view.length() * view.dataType().width();
+    return dl4j + (tensorUpdater == null ? 0 : tensorUpdater.stateBytes());
   }
 
   private void saveCheckpoint() {
     if (cfg.checkpointDir() == null) return;
     try {
-      Checkpoint.write(cfg.checkpointDir(), net, state);
+      Checkpoint.write(cfg.checkpointDir(), net, state, tensorUpdater == null ? null : tensorUpdater.state());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write checkpoint to " + cfg.checkpointDir() + ": " + e.getMessage(), e);
     }

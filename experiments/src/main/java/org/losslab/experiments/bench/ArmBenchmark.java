@@ -48,6 +48,19 @@ public final class ArmBenchmark {
     return arms;
   }
 
+  /**
+   * {@code losslab bench frugal}: FRUGAL at density 0.25 with each projection against AdamW, with the
+   * optimizer-state bytes each holds after the epoch.
+   */
+  public static Map<String, List<String>> frugal() {
+    Map<String, List<String>> arms = new LinkedHashMap<>();
+    for (String proj : List.of("svd", "random", "coordinate", "blockwise")) {
+      arms.put("frugal " + proj, List.of("optimizer.name=frugal",
+          "optimizer.params={lr: 0.001, density: 0.25, projection: " + proj + "}"));
+    }
+    return arms;
+  }
+
   public static void run(Path descriptor, List<String> overrides, String baselineLabel, List<String> baseline,
                          Map<String, List<String>> arms, int rounds, PrintStream out) {
     Descriptor base = load(descriptor, overrides, baseline);
@@ -58,12 +71,13 @@ public final class ArmBenchmark {
     out.printf(Locale.ROOT, "bench: %s, %d samples, batch %d; baseline %s; %d timed rounds after 1 warm-up%n",
         base.name(), data.train().size(), base.training().batchSize(), baselineLabel, rounds);
     Map<String, List<Double>> times = new LinkedHashMap<>();
+    Map<String, Long> stateBytes = new LinkedHashMap<>();
     times.put(baselineLabel, new ArrayList<>());
     factories.keySet().forEach(k -> times.put(k, new ArrayList<>()));
     for (int r = 0; r <= rounds; r++) {
       for (var e : factories.entrySet()) {
-        double b = epoch(baseFactory, data, base, r);
-        double a = epoch(e.getValue(), data, base, r);
+        double b = epoch(baseFactory, data, base, r, stateBytes, baselineLabel);
+        double a = epoch(e.getValue(), data, base, r, stateBytes, e.getKey());
         if (r > 0) {
           times.get(baselineLabel).add(b);
           times.get(e.getKey()).add(a);
@@ -71,10 +85,14 @@ public final class ArmBenchmark {
       }
     }
     double baseMedian = median(times.get(baselineLabel));
-    out.printf(Locale.ROOT, "%-18s median epoch %6.2f s  ratio 1.000%n", baselineLabel, baseMedian);
+    long baseBytes = stateBytes.get(baselineLabel);
+    out.printf(Locale.ROOT, "%-18s median epoch %6.2f s  ratio 1.000  state %,12d bytes  ratio 1.000%n",
+        baselineLabel, baseMedian, baseBytes);
     for (String k : factories.keySet()) {
       double m = median(times.get(k));
-      out.printf(Locale.ROOT, "%-18s median epoch %6.2f s  ratio %.3f%n", k, m, m / baseMedian);
+      long bytes = stateBytes.get(k);
+      out.printf(Locale.ROOT, "%-18s median epoch %6.2f s  ratio %.3f  state %,12d bytes  ratio %s%n", k, m, m / baseMedian,
+          bytes, baseBytes == 0 ? "-" : String.format(Locale.ROOT, "%.3f", (double) bytes / baseBytes));
     }
   }
 
@@ -84,13 +102,16 @@ public final class ArmBenchmark {
     return DescriptorLoader.load(descriptor, all);
   }
 
-  private static double epoch(NetworkFactory f, DataStage.Prepared data, Descriptor d, int round) {
+  private static double epoch(NetworkFactory f, DataStage.Prepared data, Descriptor d, int round,
+                              Map<String, Long> stateBytes, String label) {
     MultiLayerNetwork net = f.network(data.train());
-    Trainer t = new Trainer(net, f.optimizer().strategy(), new TrainerConfig(1, d.training().batchSize(),
+    Trainer t = f.trainer(net, data.train(), new TrainerConfig(1, d.training().batchSize(),
         d.training().seed() + round, 0, List.of(), null, null, 1, 0, false));
     long t0 = System.nanoTime();
     t.fit(data.train(), null, null);
-    return (System.nanoTime() - t0) / 1e9;
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    stateBytes.put(label, t.optimizerStateBytes());
+    return seconds;
   }
 
   static double median(List<Double> xs) {

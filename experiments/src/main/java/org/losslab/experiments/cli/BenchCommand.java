@@ -14,9 +14,9 @@ import picocli.CommandLine.Parameters;
 /** {@code losslab bench loop}: speed comparisons, each as a ratio measured within one run. */
 @Command(name = "bench", description = "Benchmarks, alternating the compared arms in one JVM and reporting ratios. "
     + "WHAT: loop (losslab's trainer vs DL4J fit(), and PyTorch), losses (each robust loss vs MCXENT), "
-    + "optimizers (each optimizer vs Adam).")
+    + "optimizers (each optimizer vs Adam), frugal (FRUGAL's projections vs AdamW, with state bytes).")
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "WHAT", description = "loop, losses or optimizers")
+  @Parameters(paramLabel = "WHAT", description = "loop, losses, optimizers or frugal")
   String what;
 
   @Option(names = "--descriptor", description = "the job to time (default: experiments/quickstart.yaml)")
@@ -53,7 +53,12 @@ final class BenchCommand implements Callable<Integer> {
             ArmBenchmark.optimizers(), rounds, System.out);
         return null;
       });
-      default -> throw new UserError("unknown benchmark '" + what + "'; known: loop, losses, optimizers");
+      case "frugal" -> DataInstaller.withData(true, () -> {
+        ArmBenchmark.run(descriptor, overrides, "adamw", List.of("optimizer.name=adamw", "optimizer.params={lr: 0.001}"),
+            ArmBenchmark.frugal(), rounds, System.out);
+        return null;
+      });
+      default -> throw new UserError("unknown benchmark '" + what + "'; known: loop, losses, optimizers, frugal");
     }
     return 0;
   }

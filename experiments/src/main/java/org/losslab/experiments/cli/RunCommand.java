@@ -87,8 +87,8 @@ final class RunCommand implements Callable<Integer> {
       ((Map<String, Object>) t).forEach((k, v) -> System.out.printf(Locale.ROOT, "test %-12s %.4f%n", k, ((Number) v).doubleValue()));
     }
     System.out.printf(Locale.ROOT, "parameters        %,d%n", ((Number) s.get("parameters")).longValue());
-    System.out.printf(Locale.ROOT, "optimizer state   %,d bytes (%s floats/param)%n", ((Number) s.get("optimizer_state_bytes")).longValue(),
-        s.get("optimizer_state_floats_per_param"));
+    System.out.printf(Locale.ROOT, "optimizer state   %,d bytes (%.3f floats/param)%n", ((Number) s.get("optimizer_state_bytes")).longValue(),
+        ((Number) s.get("optimizer_state_floats_per_param")).doubleValue());
     System.out.printf(Locale.ROOT, "wall time         %.1f s%n", ((Number) s.get("wall_seconds")).doubleValue());
     System.out.println("run directory     " + o.runDir());
   }

@@ -43,7 +43,7 @@ public final class ExperimentRunner {
             d.evaluation().earlyStopping().patience(), d.evaluation().earlyStopping().minDelta());
     TrainerConfig cfg = new TrainerConfig(d.training().epochs(), d.training().batchSize(), seed, d.training().clipNorm(),
         d.evaluation().topK(), es, run.checkpoints(), d.training().checkpointEvery(), 0, progress);
-    Trainer trainer = new Trainer(net, opt.strategy(), cfg);
+    Trainer trainer = factory.trainer(net, data.train(), cfg);
     trainer.onEpoch(em -> {
       try {
         run.append(em);
@@ -92,8 +92,11 @@ public final class ExperimentRunner {
     s.put("validation_samples", data.validation() == null ? 0 : data.validation().size());
     s.put("test_samples", data.test() == null ? 0 : data.test().size());
     s.put("parameters", r.parameters());
-    s.put("optimizer_state_floats_per_param", opt.stateFloatsPerParam());
+    // measured: DL4J's updater state plus any tensor-level state (FRUGAL), at the network's data type
     s.put("optimizer_state_bytes", r.optimizerStateBytes());
+    s.put("optimizer_state_floats_per_param", r.parameters() == 0 ? 0.0
+        : (double) r.optimizerStateBytes() / data.train().features().dataType().width() / r.parameters());
+    s.put("optimizer_state_floats_per_param_nominal", opt.stateFloatsPerParam());
     if (!r.history().isEmpty()) {
       var last = r.history().get(r.history().size() - 1);
       s.put("final_train_loss", last.trainLoss());

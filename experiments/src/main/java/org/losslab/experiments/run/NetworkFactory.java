@@ -49,11 +49,21 @@ public final class NetworkFactory {
     return dtype;
   }
 
+  /** The learning-rate schedule for this training set (its steps per epoch fix the schedule's length). */
+  public org.nd4j.linalg.schedule.ISchedule schedule(Dataset train) {
+    int stepsPerEpoch = (train.size() + d.training().batchSize() - 1) / d.training().batchSize();
+    return Schedules.build(d.schedule(), optimizer.learningRate(), stepsPerEpoch, d.training().epochs());
+  }
+
+  /** A trainer for a network from {@link #network}: the optimizer's step strategy and tensor-level part. */
+  public org.losslab.training.Trainer trainer(MultiLayerNetwork net, Dataset train, org.losslab.training.TrainerConfig cfg) {
+    return org.losslab.training.Trainer.of(net, optimizer, schedule(train), cfg);
+  }
+
   /** A freshly initialised network for this training set (same seed, same initial weights each call). */
   public MultiLayerNetwork network(Dataset train) {
     ILossFunction loss = Losses.create(d.loss().name(), d.loss().params());
-    int stepsPerEpoch = (train.size() + d.training().batchSize() - 1) / d.training().batchSize();
-    var schedule = Schedules.build(d.schedule(), optimizer.learningRate(), stepsPerEpoch, d.training().epochs());
+    var schedule = schedule(train);
     Descriptor.Model m = d.model();
     ModelSpec spec = new ModelSpec(m.type(), m.hidden(), m.activation(), m.dropout(), m.channels(), m.kernel(), m.init());
     Nd4j.getRandom().setSeed(d.training().seed());

@@ -97,30 +97,25 @@ final class CoordinateProjector implements Projector {
   public void project(INDArray g, INDArray r) {
     DataBuffer gd = g.data();
     DataBuffer rd = r.data();
-    long go = g.offset();
-    long ro = r.offset();
     long k = r.length();
-    for (long i = 0; i < k; i++) rd.put(ro + i, gd.getDouble(go + flatIndex(i)));
+    for (long i = 0; i < k; i++) rd.put(i, gd.getDouble(flatIndex(i)));
   }
 
   @Override
   public void removeProjected(INDArray g, INDArray r) {
     DataBuffer gd = g.data();
-    long go = g.offset();
     long k = r.length();
-    for (long i = 0; i < k; i++) gd.put(go + flatIndex(i), 0.0);
+    for (long i = 0; i < k; i++) gd.put(flatIndex(i), 0.0);
   }
 
   @Override
   public void addBack(INDArray w, INDArray u) {
     DataBuffer wd = w.data();
     DataBuffer ud = u.data();
-    long wo = w.offset();
-    long uo = u.offset();
     long k = u.length();
     for (long i = 0; i < k; i++) {
-      long f = wo + flatIndex(i);
-      wd.put(f, wd.getDouble(f) + ud.getDouble(uo + i));
+      long f = flatIndex(i);
+      wd.put(f, wd.getDouble(f) + ud.getDouble(i));
     }
   }
 

@@ -115,13 +115,11 @@ final class FrugalTensor {
   private void freeStep(INDArray w, INDArray g, double step) {
     DataBuffer wd = w.data();
     DataBuffer gd = g.data();
-    long wo = w.offset();
-    long go = g.offset();
     long n = (long) rows * cols;
     boolean sign = freeRule == 1;
     for (long i = 0; i < n; i++) {
-      double gi = gd.getDouble(go + i);
-      if (gi != 0) wd.put(wo + i, wd.getDouble(wo + i) - step * (sign ? Math.signum(gi) : gi));
+      double gi = gd.getDouble(i);
+      if (gi != 0) wd.put(i, wd.getDouble(i) - step * (sign ? Math.signum(gi) : gi));
     }
   }
 

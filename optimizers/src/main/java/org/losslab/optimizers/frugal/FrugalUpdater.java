@@ -65,6 +65,16 @@ public final class FrugalUpdater implements TensorUpdater {
   @Override
   public void bind(List<ParamTensor> all) {
     List<ParamTensor> mine = all.stream().filter(t -> t.role() == ParamRole.HIDDEN_MATRIX).toList();
+    for (ParamTensor t : mine) {
+      // the element loops index the views' buffers directly: they must be dense row-major matrices
+      for (INDArray a : new INDArray[] {t.param(), t.gradient()}) {
+        if (a.rank() != 2 || a.rows() != t.rows() || a.columns() != t.cols() || a.ordering() != 'c'
+            || !org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(a)) {
+          throw new IllegalArgumentException("FRUGAL needs " + t.id() + " as a dense C-order " + t.rows() + "x" + t.cols()
+              + " view, got shape " + java.util.Arrays.toString(a.shape()) + " order " + a.ordering());
+        }
+      }
+    }
     if (slots != null) {
       if (mine.size() != tensors.size()) throw new IllegalStateException("re-bound to a different network");
       tensors.clear();
