@@ -98,7 +98,14 @@ class OptimizerRegistryTest {
         Arguments.of("lion-lp", "p", 0.5, "[1, 2]"),
         Arguments.of("lion-lp", "beta1", -0.5, "[0, 1)"),
         Arguments.of("adamw", "beta2", 1.0, "[0, 1)"),
-        Arguments.of("sgd", "lr", -0.1, "(0, inf]"));
+        Arguments.of("sgd", "lr", -0.1, "(0, inf]"),
+        Arguments.of("frugal", "lr", -0.001, "(0, inf]"),
+        Arguments.of("frugal", "beta1", 1.0, "[0, 1)"),
+        Arguments.of("frugal", "beta2", -0.5, "[0, 1)"),
+        Arguments.of("frugal", "density", 1.5, "[0, 1]"),
+        Arguments.of("frugal", "density", -0.25, "[0, 1]"),
+        Arguments.of("frugal", "update_gap", 0.0, "[1, "),
+        Arguments.of("frugal", "inactive_lr_scale", -1.0, "[0, inf]"));
   }
 
   @ParameterizedTest(name = "{0} {1} = {2}")

@@ -30,7 +30,8 @@ class RecipeTest {
       "adamw", Map.of("lr", 0.02, "weight_decay", 0.01),
       "lion", Map.of("lr", 0.01, "weight_decay", 0.1),           // below AdamW's lr, decay 10x larger
       "lion-l2", Map.of("lr", 0.1, "weight_decay", 0.1),         // each tensor moves lr in l2 norm
-      "lion-lp", Map.of("lr", 0.04, "p", 1.5, "weight_decay", 0.1));
+      "lion-lp", Map.of("lr", 0.04, "p", 1.5, "weight_decay", 0.1),
+      "frugal", Map.of("lr", 0.02, "update_gap", 10));
 
   @BeforeAll
   static void doublePrecision() {

@@ -1,5 +1,7 @@
 package org.losslab.optimizers;
 
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import java.util.Random;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -58,8 +60,38 @@ final class TestNets {
     if (opt.perTensorUpdaters()) PerTensorUpdaters.apply(conf, opt, schedule);
     MultiLayerNetwork net = new MultiLayerNetwork(conf);
     net.init();
+    TensorUpdater tu = opt.tensorUpdater(schedule, seed);
+    if (tu != null) attach(net, tu);
     return net;
   }
+
+  /**
+   * Runs a tensor-level updater (FRUGAL) inside the network's own {@code fit()}, between the gradient and
+   * DL4J's updater, as the trainer does.
+   */
+  static TensorUpdater attach(MultiLayerNetwork net, TensorUpdater tu) {
+    net.addListeners(new BaseTrainingListener() {
+      private boolean bound;
+
+      @Override
+      public void onGradientCalculation(Model model) {
+        if (!bound) {
+          tu.bind(ParameterTable.of(net));
+          bound = true;
+        }
+        tu.step(net.getInputMiniBatchSize(), net.getIterationCount(), net.getEpochCount());
+      }
+    });
+    UPDATERS.put(net, tu);
+    return tu;
+  }
+
+  /** The tensor-level updater attached to a network, or null. */
+  static TensorUpdater tensorUpdater(MultiLayerNetwork net) {
+    return UPDATERS.get(net);
+  }
+
+  private static final java.util.Map<MultiLayerNetwork, TensorUpdater> UPDATERS = new java.util.WeakHashMap<>();
 
   /** Mean data loss on a data set (without the regularization score), without training. */
   static double loss(MultiLayerNetwork net, DataSet ds) {
