@@ -117,4 +117,20 @@ class CliTest {
     assertTrue(u.err().contains("did you mean"), u.err());
     assertEquals(2, cli("list", "things").code());
   }
+
+  @Test
+  void describeMeasuresOptimizerStateForReferenceModels() {
+    Result a = cli("describe", "adamw");
+    // AdamW: exactly two floats per parameter, 8 bytes each parameter in float32
+    assertTrue(a.out().contains("203,530      1,628,240        2.000     1.000"), a.out());
+    Result f = cli("describe", "frugal", "--set", "projection=coordinate");
+    assertEquals(0, f.code(), f.err());
+    // quickstart MLP: 2 x 256 x 196 kept columns + 196 indices + Adam on the rest (b1, W2, b2)
+    long bytes = 4L * (2L * 256 * 196 + 2L * (256 + 2560 + 10)) + 4L * 196;
+    assertTrue(f.out().contains(String.format(java.util.Locale.ROOT, "%,d", bytes)), f.out());
+    Result bad = cli("describe", "frugal", "--set", "density=2");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("'density'") && bad.err().contains("[0, 1]"), bad.err());
+    assertTrue(bad.out().isEmpty(), "nothing printed before the error: " + bad.out());
+  }
 }
