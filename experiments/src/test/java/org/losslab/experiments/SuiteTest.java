@@ -28,6 +28,7 @@ class SuiteTest {
         metrics: [final_test.accuracy]
         paper: {wide: {Adam: "0.99"}}
         table: out/table.md
+        plot: {file: out/acc.png, x: [4.0, 16.0], y: final_test.accuracy, x_label: width, reference: identity}
         """);
     String cwd = System.getProperty("user.dir");
     CliTest.Result r = CliTest.cli("suite", dir.resolve("s.yaml").toString(), "--set", "output.dir=" + dir.resolve("runs"));
@@ -41,6 +42,13 @@ class SuiteTest {
       runs = s.count();
     }
     assertEquals(8, runs);
+    byte[] png = Files.readAllBytes(dir.resolve("out/acc.png"));
+    assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', "a PNG chart, " + png.length + " bytes");
+    try (Stream<Path> s = Files.list(dir.resolve("runs"))) {
+      Path first = s.findFirst().orElseThrow();
+      String summary = Files.readString(first.resolve("summary.json"));
+      assertTrue(summary.matches("(?s).*\"max_abs_weight\" : [0-9.]+.*"), summary);
+    }
 
     // Again: everything is found finished, nothing runs, the same table comes out.
     CliTest.Result again = CliTest.cli("suite", dir.resolve("s.yaml").toString(), "--set", "output.dir=" + dir.resolve("runs"));

@@ -20,6 +20,11 @@ final class SuiteCommand implements Callable<Integer> {
   @Option(names = "--table-only", description = "Write the table from the runs already finished; run nothing.")
   boolean tableOnly;
 
+  @Option(names = "--shard", paramLabel = "K/N", description = "Run only every N-th missing run, starting at the K-th "
+      + "(1-based), so N processes can share a suite; finished runs are shared through the runs folder. Afterwards, "
+      + "--table-only assembles the whole table.")
+  String shard;
+
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "An override for every run of the suite (e.g. training.epochs=1 for a smoke test).")
   List<String> overrides = new ArrayList<>();
 
@@ -29,9 +34,22 @@ final class SuiteCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     common.apply();
-    String table = DataInstaller.withData(true, () -> SuiteRunner.run(suite, tableOnly, overrides, System.out));
+    String table = DataInstaller.withData(true, () -> SuiteRunner.run(suite, tableOnly, shard(), overrides, System.out));
     System.out.println();
     System.out.print(table);
     return 0;
+  }
+
+  private int[] shard() {
+    if (shard == null) return new int[] {1, 1};
+    String[] kn = shard.split("/");
+    try {
+      int k = Integer.parseInt(kn[0].trim());
+      int n = Integer.parseInt(kn[1].trim());
+      if (kn.length == 2 && n >= 1 && k >= 1 && k <= n) return new int[] {k, n};
+    } catch (RuntimeException e) {
+      // fall through to the message
+    }
+    throw new UserError("--shard expects K/N with 1 <= K <= N (e.g. 1/2), got '" + shard + "'");
   }
 }

@@ -55,8 +55,22 @@ public final class ExperimentRunner {
     long t0 = System.nanoTime();
     TrainResult r = trainer.fit(data.train(), data.validation(), data.test());
     Map<String, Object> summary = summary(d, r, opt, (System.nanoTime() - t0) / 1e9, data);
+    if (net.getFlattenedGradients() != null) summary.put("max_abs_weight", maxAbsWeight(net));
     run.writeSummary(summary);
     return new Outcome(run.path(), r, summary);
+  }
+
+  /**
+   * The largest |w| over all weights (biases excluded): with decoupled decay lambda, Lion keeps it within
+   * 1/lambda (Lion-K paper); useful for any run's sanity.
+   */
+  static double maxAbsWeight(MultiLayerNetwork net) {
+    double max = 0;
+    for (var t : org.losslab.optimizers.ParameterTable.of(net)) {
+      if (t.role() == org.losslab.optimizers.ParamRole.BIAS) continue;
+      max = Math.max(max, t.param().amaxNumber().doubleValue());
+    }
+    return max;
   }
 
   /** SHA-256 of the resolved descriptor: the identity of a run's configuration. */

@@ -41,20 +41,34 @@ public final class SuiteRunner {
 
   /** Plans, runs what is missing (unless {@code tableOnly}) and writes the table; returns its text. */
   public static String run(Path file, boolean tableOnly, List<String> extraOverrides, java.io.PrintStream out) throws IOException {
+    return run(file, tableOnly, new int[] {1, 1}, extraOverrides, out);
+  }
+
+  /**
+   * As {@link #run(Path, boolean, List, java.io.PrintStream)}, running only jobs {@code i} with
+   * {@code i mod shard[1] == shard[0] - 1} (others are read if finished).
+   */
+  public static String run(Path file, boolean tableOnly, int[] shard, List<String> extraOverrides, java.io.PrintStream out)
+      throws IOException {
     SuiteSpec s = read(file);
     if (s.suite() == null || s.base() == null || s.seeds() == null || s.seeds().isEmpty() || s.metrics() == null
         || s.metrics().isEmpty() || s.rows() == null || s.columns() == null) {
       throw new UserError(file + ": a suite needs suite, base, seeds, rows, columns and metrics");
     }
     Path dir = file.toAbsolutePath().getParent();
+    if (s.plot() != null && (s.plot().file() == null || s.plot().y() == null || s.plot().x() == null
+        || s.plot().x().size() != s.rows().size())) {
+      throw new UserError(file + ": plot needs file, y, and one x value per row (" + s.rows().size() + " rows)");
+    }
     Path base = dir.resolve(s.base());
     List<Job> jobs = plan(s, base, extraOverrides);
     out.printf("suite %s: %d cells x %d seeds = %d runs%n", s.suite(), s.rows().size() * s.columns().size(), s.seeds().size(), jobs.size());
     Map<Job, Map<String, Object>> results = new LinkedHashMap<>();
     int done = 0;
-    for (Job j : jobs) {
+    for (int index = 0; index < jobs.size(); index++) {
+      Job j = jobs.get(index);
       Map<String, Object> summary = finished(j);
-      if (summary == null && !tableOnly) {
+      if (summary == null && !tableOnly && index % shard[1] == shard[0] - 1) {
         out.printf("[%d/%d] %s | %s | seed %d%n", ++done, jobs.size(), j.row(), j.column(), j.seed());
         summary = ExperimentRunner.run(j.descriptor(), List.of("losslab", "suite", file.toString()), false, m -> { }).summary();
       } else {
@@ -70,6 +84,11 @@ public final class SuiteRunner {
       Files.createDirectories(t.getParent());
       Files.writeString(t, table);
       out.println("table written to " + t);
+    }
+    if (s.plot() != null) {
+      Path png = dir.resolve(s.plot().file());
+      SuitePlot.write(s, jobs, results, png);
+      out.println("plot written to " + png);
     }
     return table;
   }
