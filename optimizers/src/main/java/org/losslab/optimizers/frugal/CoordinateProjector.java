@@ -3,7 +3,6 @@ package org.losslab.optimizers.frugal;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -85,37 +84,37 @@ final class CoordinateProjector implements Projector {
   }
 
   /** The flat (row-major) matrix index of the {@code k}-th projected coordinate. */
-  private long flatIndex(long k) {
+  private int flatIndex(int k) {
     return switch (choice) {
-      case COLUMNS -> (k / count) * n + chosen[(int) (k % count)];
-      case ROWS -> (long) chosen[(int) (k / n)] * n + k % n;
-      case RANDK -> chosen[(int) k];
+      case COLUMNS -> (k / count) * n + chosen[k % count];
+      case ROWS -> chosen[k / n] * n + k % n;
+      case RANDK -> chosen[k];
     };
   }
 
   @Override
   public void project(INDArray g, INDArray r) {
-    DataBuffer gd = g.data();
-    DataBuffer rd = r.data();
-    long k = r.length();
-    for (long i = 0; i < k; i++) rd.put(i, gd.getDouble(flatIndex(i)));
+    Flat gd = Flat.of(g);
+    Flat rd = Flat.of(r);
+    int k = (int) r.length();
+    for (int i = 0; i < k; i++) rd.set(i, gd.get(flatIndex(i)));
   }
 
   @Override
   public void removeProjected(INDArray g, INDArray r) {
-    DataBuffer gd = g.data();
-    long k = r.length();
-    for (long i = 0; i < k; i++) gd.put(flatIndex(i), 0.0);
+    Flat gd = Flat.of(g);
+    int k = (int) r.length();
+    for (int i = 0; i < k; i++) gd.set(flatIndex(i), 0.0);
   }
 
   @Override
   public void addBack(INDArray w, INDArray u) {
-    DataBuffer wd = w.data();
-    DataBuffer ud = u.data();
-    long k = u.length();
-    for (long i = 0; i < k; i++) {
-      long f = flatIndex(i);
-      wd.put(f, wd.getDouble(f) + ud.getDouble(i));
+    Flat wd = Flat.of(w);
+    Flat ud = Flat.of(u);
+    int k = (int) u.length();
+    for (int i = 0; i < k; i++) {
+      int f = flatIndex(i);
+      wd.set(f, wd.get(f) + ud.get(i));
     }
   }
 

@@ -2,10 +2,10 @@ package org.losslab.optimizers.frugal;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * FRUGAL's state and step for one projected matrix W (m x n, PyTorch orientation), optimizers.md 2.1:
@@ -90,37 +90,26 @@ final class FrugalTensor {
     if (free != 0 && freeRule != 0) freeStep(w, g, free);
   }
 
-  /** m, v <- moments of r; r <- the AdamW step -(lr / (1 - b1^s)) m / (sqrt(v) / sqrt(1 - b2^s) + eps). */
+  /**
+   * m, v <- moments of r; r <- the AdamW step -(lr / (1 - b1^s)) m / (sqrt(v) / sqrt(1 - b2^s) + eps),
+   * as in-place ND4J ops with r itself as the only scratch (no allocation of the projected size).
+   */
   private void adamDirection(double lr) {
     double b1 = cfg.beta1();
     double b2 = cfg.beta2();
     double c1 = lr / (1 - Math.pow(b1, localStep));
     double c2 = 1 / Math.sqrt(1 - Math.pow(b2, localStep));
-    double eps = cfg.eps();
-    DataBuffer md = m.data();
-    DataBuffer vd = v.data();
-    DataBuffer rd = r.data();
-    long n = r.length();
-    for (long i = 0; i < n; i++) {
-      double gi = rd.getDouble(i);
-      double mi = b1 * md.getDouble(i) + (1 - b1) * gi;
-      double vi = b2 * vd.getDouble(i) + (1 - b2) * gi * gi;
-      md.put(i, mi);
-      vd.put(i, vi);
-      rd.put(i, -c1 * mi / (Math.sqrt(vi) * c2 + eps));
-    }
+    Nd4j.getBlasWrapper().level1().axpy(r.length(), 1 - b1, r, m.muli(b1));
+    r.muli(r);
+    v.muli(b2).addi(r.muli(1 - b2));
+    Transforms.sqrt(r.assign(v), false).muli(c2).addi(cfg.eps());
+    r.rdivi(m).muli(-c1);
   }
 
   /** w <- w - step * rule(g) over the whole matrix (g is the residual; projected coordinates are zero there). */
   private void freeStep(INDArray w, INDArray g, double step) {
-    DataBuffer wd = w.data();
-    DataBuffer gd = g.data();
-    long n = (long) rows * cols;
-    boolean sign = freeRule == 1;
-    for (long i = 0; i < n; i++) {
-      double gi = gd.getDouble(i);
-      if (gi != 0) wd.put(i, wd.getDouble(i) - step * (sign ? Math.signum(gi) : gi));
-    }
+    if (freeRule == 1) Transforms.sign(g, false);   // sign(0) = 0: kept coordinates of a coordinate split stay put
+    w.subi(g.muli(step));
   }
 
   /** Moments plus the projector's storage. */
