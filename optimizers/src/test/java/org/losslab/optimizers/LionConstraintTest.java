@@ -36,7 +36,7 @@ class LionConstraintTest {
   @ValueSource(doubles = {1.0, 1.25, 1.5, 2.0})
   void iteratesEnterAndStayInTheDualBall(double p) {
     Random r = new Random(Double.hashCode(p));
-    for (int problem = 0; problem < 4; problem++) {
+    for (int problem = 0; problem < 8; problem++) {
       int n = 3 + r.nextInt(10);
       double lambda = 1 + 1.5 * r.nextDouble();
       double lr = 0.05 + 0.05 * r.nextDouble();   // lr*lambda in [0.05, 0.25]

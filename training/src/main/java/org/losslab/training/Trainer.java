@@ -17,6 +17,7 @@ import org.losslab.optimizers.Optimizer;
 import org.losslab.optimizers.StepStrategy;
 import org.losslab.optimizers.TensorUpdater;
 import org.nd4j.linalg.schedule.ISchedule;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
@@ -156,6 +157,7 @@ public final class Trainer {
             Nd4j.getRandom().setSeed(Seeds.mix(cfg.seed(), state.step));
             ctx.reset(batch, cfg.clipNorm(), state.step, epoch);
             double l = strategy.step(ctx);
+            release(batch);
             state.epochLossSum += l * idx.length;
             state.epochLossCount += idx.length;
             state.step++;
@@ -194,6 +196,17 @@ public final class Trainer {
           optimizerStateBytes(), net.numParams());
     }
     return new TrainResult(status, message, history, state.step, state.bestEpoch, lastTest, optimizerStateBytes(), net.numParams());
+  }
+
+  /**
+   * Frees a gathered batch now rather than when the garbage collector gets to its small heap handle: a run
+   * gathers its training set once per epoch, and left to the collector that memory piled up off-heap (over
+   * 11 GB in a suite of Fashion-MNIST runs).
+   */
+  private static void release(DataSet batch) {
+    for (INDArray a : new INDArray[] {batch.getFeatures(), batch.getLabels()}) {
+      if (a != null && a.closeable()) a.close();
+    }
   }
 
   private int[] slice(int[] order, int batch, int n) {
