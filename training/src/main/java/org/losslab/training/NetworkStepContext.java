@@ -31,14 +31,28 @@ final class NetworkStepContext implements StepContext {
     net.setInput(batch.getFeatures());
     net.setLabels(batch.getLabels());
     net.computeGradientAndScore();
-    return net.score();
+    return dataLoss(net, net.score());
+  }
+
+  /**
+   * DL4J's score adds the regularization terms, including a "score" for decoupled weight decay, which is not
+   * part of the objective the optimizers minimize: the trainer reports the data loss alone.
+   */
+  static double dataLoss(MultiLayerNetwork net, double score) {
+    for (var conf : net.getLayerWiseConfigurations().getConfs()) {
+      if (conf.getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseLayer bl
+          && (!bl.getRegularization().isEmpty() || !bl.getRegularizationBias().isEmpty())) {
+        return score - net.calcRegularizationScore(true);
+      }
+    }
+    return score;
   }
 
   @Override
   public double update(GradientHook hook) {
     listener.arm(hook, clipNorm, batchSize(), step, epoch);
     net.fit(batch);
-    return net.score();
+    return listener.lastDataLoss();
   }
 
   @Override

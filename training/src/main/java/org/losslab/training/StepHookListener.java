@@ -23,6 +23,7 @@ final class StepHookListener extends BaseTrainingListener {
   private long step;
   private int epoch;
   private boolean clipped;
+  private double lastDataLoss;
 
   StepHookListener(TensorUpdater tensorUpdater) {
     this.tensorUpdater = tensorUpdater;
@@ -37,6 +38,11 @@ final class StepHookListener extends BaseTrainingListener {
     this.clipped = false;
   }
 
+  /** The data loss of the last gradient evaluation (DL4J's score less its regularization terms). */
+  double lastDataLoss() {
+    return lastDataLoss;
+  }
+
   boolean clippedLastStep() {
     return clipped;
   }
@@ -45,6 +51,7 @@ final class StepHookListener extends BaseTrainingListener {
   public void onGradientCalculation(Model model) {
     double score = model.score();
     if (!Double.isFinite(score)) throw new NonFiniteLossException(step, epoch, score);
+    lastDataLoss = NetworkStepContext.dataLoss((MultiLayerNetwork) model, score);
     INDArray params = model.params();
     INDArray grad = model.gradient().gradient();
     hook.beforeUpdate(params, grad);

@@ -107,4 +107,19 @@ class LoopFeaturesTest {
     TrainResult r = new Trainer(net, PlainStep.INSTANCE, TrainerConfig.of(8, 20, 2)).fit(data, null, data);
     assertTrue(r.finalTest().accuracy() > 0.95, "cnn accuracy " + r.finalTest().accuracy());
   }
+
+  @Test
+  void trainLossIsTheDataLossWithoutTheDecayTerm() {
+    // A tiny learning rate leaves the weights where they were, so the epoch's reported train loss must equal the
+    // data loss of the (full, single) batch, although DL4J's score adds 0.5*lambda*|w|^2 for weight decay.
+    Dataset data = TestData.blobs(64, 3, 4, 1.0, 9);
+    Optimizer o = Optimizers.create("adamw", Map.of("lr", 1e-12, "weight_decay", 10.0));
+    ModelSpec spec = new ModelSpec("mlp", List.of(8), "relu", 0, List.of(), 5, "xavier");
+    MultiLayerNetwork net = Models.build(spec, new long[] {4}, 3, Losses.create("cross-entropy", Map.of()), o,
+        LrSchedule.constant(1e-12), 9, DataType.DOUBLE);
+    TrainResult r = Trainer.of(net, o, LrSchedule.constant(1e-12), TrainerConfig.of(1, 64, 9)).fit(data, null, data);
+    double dataLoss = r.finalTest().loss();
+    assertEquals(dataLoss, r.history().get(0).trainLoss(), 1e-9);
+    assertTrue(net.score() > dataLoss + 0.1, "DL4J's score carries the decay term: " + net.score() + " vs " + dataLoss);
+  }
 }
