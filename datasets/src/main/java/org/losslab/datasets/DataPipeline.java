@@ -18,6 +18,7 @@ import org.losslab.core.Params;
  *   <li>load ({@link Datasets#load}); a set without an official test part gets a seeded stratified test
  *       split of {@code test_fraction};</li>
  *   <li>optional seeded stratified validation split of {@code validation_fraction} of the training part;</li>
+ *   <li>optional seeded stratified subsample keeping {@code train_fraction} of what remains for training;</li>
  *   <li>feature scaling fitted on the training rows only ({@code standardize}, {@code minmax} to [-1, 1],
  *       {@code none}, or {@code auto}: the data set's own default, see {@link Datasets#defaultScale});</li>
  *   <li>label noise ({@link LabelNoise}) on train and, as in the LDR protocol, on validation; test labels
@@ -35,6 +36,9 @@ public final class DataPipeline {
           "share held out as test, stratified; only for data sets without their own test part"),
       ParamSpec.real("validation_fraction", 0.0, 0, true, 1, false,
           "share of the training part held out for validation, stratified (0 = none)"),
+      ParamSpec.real("train_fraction", 1.0, 0, false, 1, true,
+          "share of the training part kept (stratified, seeded, after the validation split): smaller, faster runs "
+              + "and learning curves; 1 = all"),
       ParamSpec.choice("scale", "auto", List.of("auto", "none", "standardize", "minmax"),
           "feature scaling fitted on train; auto = the data set's default"),
       ParamSpec.choice("noise", "none", List.of("none", "uniform", "pair"),
@@ -141,6 +145,11 @@ public final class DataPipeline {
       Dataset[] parts = holdOut(train, vf, seed, "validation-split", "split.validation", "stratified from train");
       train = parts[0];
       validation = parts[1];
+    }
+    double tf = p.getDouble("train_fraction");
+    if (tf < 1) {
+      train = holdOut(train, 1 - tf, seed, "train-subsample", "split.train_subsample",
+          "stratified, keeping " + tf + " of train; dropped")[0];
     }
 
     String scale = p.getString("scale");

@@ -110,12 +110,31 @@ class DataPipelineTest {
   }
 
   @Test
+  void trainFractionKeepsAStratifiedSeededShareOfTrainOnly() {
+    PreparedData all = DataPipeline.prepare("blobs", blobs("test_fraction", 0.25, "validation_fraction", 0.2), 3);
+    PreparedData quarter = DataPipeline.prepare("blobs",
+        blobs("test_fraction", 0.25, "validation_fraction", 0.2, "train_fraction", 0.25), 3);
+    assertEquals(300, quarter.train().size());
+    assertEquals(all.validation().size(), quarter.validation().size());
+    assertEquals(all.test().size(), quarter.test().size());
+    int[] counts = new int[4];
+    for (int y : quarter.train().labels()) counts[y]++;
+    assertArrayEquals(new int[] {75, 75, 75, 75}, counts, "stratified");
+    PreparedData again = DataPipeline.prepare("blobs",
+        blobs("test_fraction", 0.25, "validation_fraction", 0.2, "train_fraction", 0.25), 3);
+    assertArrayEquals(quarter.train().features().ravel().toDoubleVector(), again.train().features().ravel().toDoubleVector(), 0.0);
+    assertTrue(quarter.train().provenance().get("split.train_subsample").contains("keeping 0.25"),
+        quarter.train().provenance().toString());
+    assertThrows(IllegalArgumentException.class, () -> DataPipeline.prepare("blobs", blobs("train_fraction", 0.0), 3));
+  }
+
+  @Test
   void mistakesAreExplained() throws Exception {
     Exception e = assertThrows(IllegalArgumentException.class,
         () -> DataPipeline.prepare("blobs", blobs("noise_rat", 0.2), 1));
     assertTrue(e.getMessage().contains("'noise_rat' (did you mean 'noise_rate'?)")
         && e.getMessage().contains("n, classes, dims, spread, seed")
-        && e.getMessage().contains("test_fraction, validation_fraction, scale, noise, noise_rate"), e.getMessage());
+        && e.getMessage().contains("test_fraction, validation_fraction, train_fraction, scale, noise, noise_rate"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> DataPipeline.prepare("blobs", blobs("noise_rate", 0.2), 1));
     assertTrue(e.getMessage().contains("noise = none"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
