@@ -3,6 +3,7 @@ package org.losslab.optimizers.frugal;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.losslab.optimizers.Flat;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
