@@ -57,4 +57,31 @@ class SuiteTest {
     assertEquals(table, Files.readString(dir.resolve("out/table.md")));
     assertEquals(cwd, System.getProperty("user.dir"));
   }
+
+  @Test
+  void shardsSplitTheMissingRunsBetweenProcesses(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("base.yaml"), DescriptorLoaderTest.GOOD);
+    Files.writeString(dir.resolve("s.yaml"), """
+        suite: sharded
+        base: base.yaml
+        seeds: [1, 2, 3]
+        set: {training.epochs: 1, model.hidden: [4]}
+        rows: [{label: r, set: {}}]
+        columns: [{label: Adam, set: {optimizer.name: adam}}]
+        metrics: [final_test.accuracy]
+        table: t.md
+        """);
+    String out = "output.dir=" + dir.resolve("runs");
+    CliTest.Result first = CliTest.cli("suite", dir.resolve("s.yaml").toString(), "--shard", "2/2", "--set", out);
+    assertEquals(0, first.code(), first.err());
+    assertTrue(first.out().contains("seed 2") && !first.out().contains("seed 1") && !first.out().contains("seed 3"), first.out());
+    assertTrue(Files.readString(dir.resolve("t.md")).contains("(n=1)"), "a shard's table shows what is finished");
+    CliTest.Result second = CliTest.cli("suite", dir.resolve("s.yaml").toString(), "--shard", "1/2", "--set", out);
+    assertTrue(second.out().contains("seed 1") && second.out().contains("seed 3") && !second.out().contains("seed 2"),
+        second.out());
+    assertTrue(Files.readString(dir.resolve("t.md")).contains("(n=3)"));
+    CliTest.Result bad = CliTest.cli("suite", dir.resolve("s.yaml").toString(), "--shard", "3/2");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("--shard expects K/N"), bad.err());
+  }
 }

@@ -16,9 +16,9 @@ public final class ParameterTable {
   private ParameterTable() {}
 
   /**
-   * Lists every trainable tensor. DL4J lays the flat vectors out layer by layer, each layer's tensors in
-   * its parameter table's order, so the tensor at offset {@code o} of length {@code n} is the slice
-   * {@code [o, o+n)} of both vectors. Needs the gradient vector, which DL4J allocates on the first
+   * Lists every trainable tensor in the order of the flat vectors. Each tensor's offset is read from its own
+   * view, and the gradient vector is laid out like the parameter vector, so the tensor at offset {@code o}
+   * of length {@code n} is the slice {@code [o, o+n)} of both. Needs the gradient vector, which DL4J allocates on the first
    * gradient computation.
    */
   public static List<ParamTensor> of(MultiLayerNetwork net) {
@@ -26,8 +26,9 @@ public final class ParameterTable {
     if (grads == null) throw new IllegalStateException("the network has no gradient vector yet (compute a gradient first)");
     INDArray params = vector(net.params());
     grads = vector(grads);
-    List<ParamTensor> out = new ArrayList<>();
-    long offset = 0;
+    record Found(long offset, String layer, String key, ParamRole role, int rows, int cols) {}
+    List<Found> found = new ArrayList<>();
+    long total = 0;
     for (int i = 0; i < net.getnLayers(); i++) {
       var layer = net.getLayer(i);
       var conf = layer.conf().getLayer();
@@ -35,28 +36,30 @@ public final class ParameterTable {
       for (Map.Entry<String, INDArray> e : layer.paramTable().entrySet()) {
         INDArray p = e.getValue();
         long n = p.length();
+        // where the tensor sits in the flat vector: its own view offset (layers differ in order: dense layers
+        // store W then b, convolution layers b then W)
+        long offset = p.offset() - params.offset();
+        if (offset < 0 || offset + n > params.length() || p.data().address() != params.data().address()) {
+          throw new IllegalStateException(name + "/" + e.getKey() + " is not a view of the network's parameter vector");
+        }
         ParamRole role = conf instanceof BaseLayer bl ? ParamRole.of(bl, e.getKey()) : ParamRole.OTHER;
-        int rows;
-        int cols;
-        if (p.rank() == 2 && role != ParamRole.BIAS) {
-          rows = (int) p.size(1);   // nOut: DL4J's [nIn, nOut] in F order is [nOut, nIn] in C order
-          cols = (int) p.size(0);
-        } else {
-          rows = 1;
-          cols = (int) n;
-        }
-        var slice = NDArrayIndex.interval(offset, offset + n);
-        INDArray pv = params.get(slice).reshape('c', rows, cols);
-        INDArray gv = grads.get(slice).reshape('c', rows, cols);
-        if (pv.data().address() != params.data().address() || gv.data().address() != grads.data().address()) {
-          throw new IllegalStateException("could not take a view of " + name + "/" + e.getKey());
-        }
-        out.add(new ParamTensor(out.size(), name, e.getKey(), role, rows, cols, pv, gv));
-        offset += n;
+        boolean matrix = p.rank() == 2 && role != ParamRole.BIAS;
+        // nOut x nIn: DL4J's [nIn, nOut] in F order is [nOut, nIn] in C order
+        found.add(new Found(offset, name, e.getKey(), role, matrix ? (int) p.size(1) : 1, matrix ? (int) p.size(0) : (int) n));
+        total += n;
       }
     }
-    if (offset != params.length()) {
-      throw new IllegalStateException("parameter table covers " + offset + " of " + params.length() + " parameters");
+    if (total != params.length()) {
+      throw new IllegalStateException("parameter table covers " + total + " of " + params.length() + " parameters");
+    }
+    found.sort(java.util.Comparator.comparingLong(Found::offset));
+    List<ParamTensor> out = new ArrayList<>();
+    for (Found f : found) {
+      long n = (long) f.rows() * f.cols();
+      var slice = NDArrayIndex.interval(f.offset(), f.offset() + n);
+      INDArray pv = params.get(slice).reshape('c', f.rows(), f.cols());
+      INDArray gv = grads.get(slice).reshape('c', f.rows(), f.cols());
+      out.add(new ParamTensor(out.size(), f.layer(), f.key(), f.role(), f.rows(), f.cols(), pv, gv));
     }
     return out;
   }

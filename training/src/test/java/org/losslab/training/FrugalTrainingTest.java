@@ -117,4 +117,48 @@ class FrugalTrainingTest {
     assertEquals(a.keySet(), b.keySet());
     for (String k : a.keySet()) assertEquals(a.get(k), b.get(k), k);
   }
+
+  @Test
+  void inACnnOnlyTheDenseHiddenMatrixIsProjected() {
+    Optimizer o = Optimizers.create("frugal", Map.of("density", 0.25, "projection", "coordinate", "update_gap", 2));
+    ModelSpec spec = new ModelSpec("cnn", List.of(8), "relu", 0, List.of(2), 3, "xavier");
+    MultiLayerNetwork net = Models.build(spec, new long[] {1, 6, 6}, 3, Losses.create("cross-entropy", Map.of()), o,
+        LrSchedule.constant(1e-2), 3, DataType.FLOAT);
+    org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(3);
+    int[] labels = new int[24];
+    for (int i = 0; i < labels.length; i++) labels[i] = i % 3;
+    Dataset d = new Dataset("images", org.nd4j.linalg.factory.Nd4j.rand(DataType.FLOAT, 24, 36), labels, 3,
+        new long[] {1, 6, 6}, Map.of());
+    Trainer t = Trainer.of(net, o, LrSchedule.constant(1e-2), TrainerConfig.of(2, 8, 3));
+    INDArray before = net.params().dup();
+    t.fit(d, null, null);
+    List<ParamTensor> table = ParameterTable.of(net);
+    List<ParamRole> roles = table.stream().map(ParamTensor::role).toList();
+    // in flat order: conv b, conv W (DL4J stores convolution biases first), dense W, dense b, output W, output b
+    assertEquals(List.of(ParamRole.BIAS, ParamRole.OTHER, ParamRole.HIDDEN_MATRIX, ParamRole.BIAS,
+        ParamRole.OUTPUT_MATRIX, ParamRole.BIAS), roles);
+    assertEquals(1, t.tensorUpdater().state().keySet().stream().filter(k -> k.endsWith("/indices")).count());
+    // each entry views the layer's own values (same sum; dense weights transposed, so compare sums)
+    for (int i = 0; i < net.getnLayers(); i++) {
+      String given = net.getLayer(i).conf().getLayer().getLayerName();
+      String layer = given != null ? given : String.valueOf(i);
+      for (var e : net.getLayer(i).paramTable().entrySet()) {
+        ParamTensor p = table.stream().filter(x -> x.key().equals(e.getKey()) && x.layer().equals(layer))
+            .findFirst().orElseThrow();
+        assertEquals(e.getValue().sumNumber().doubleValue(), p.param().sumNumber().doubleValue(), 1e-4, p.id());
+        assertEquals(e.getValue().amaxNumber().doubleValue(), p.param().amaxNumber().doubleValue(), 0.0, p.id());
+      }
+    }
+    for (ParamTensor p : table) {
+      INDArray was = before.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(
+          offset(table, p.index()), offset(table, p.index()) + p.length()));
+      assertTrue(!was.equals(p.param().reshape(p.length())), p.id() + " trained");
+    }
+  }
+
+  private static long offset(List<ParamTensor> table, int index) {
+    long o = 0;
+    for (int i = 0; i < index; i++) o += table.get(i).length();
+    return o;
+  }
 }
