@@ -23,7 +23,6 @@ final class FrugalTensor {
   private Projector projector;
   private INDArray m;
   private INDArray v;
-  private INDArray r;
   /** Adam steps since the last reset (drives bias correction). */
   long localStep;
 
@@ -54,11 +53,10 @@ final class FrugalTensor {
   void resetState() {
     long[] shape = projector.projectedShape();
     if (shape[0] * shape[1] == 0) {
-      m = v = r = null;
+      m = v = null;
     } else if (m == null || !java.util.Arrays.equals(m.shape(), shape)) {
       m = Nd4j.zeros(dtype, shape);
       v = Nd4j.zeros(dtype, shape);
-      r = Nd4j.zeros(dtype, shape);
     } else {
       m.assign(0);
       v.assign(0);
@@ -81,10 +79,13 @@ final class FrugalTensor {
     localStep++;
     double stepLr = lr * cfg.projLrScale();
     if (m != null) {
+      // P(G) lives only during the step (like activations), so it is not optimizer state
+      INDArray r = Nd4j.createUninitialized(dtype, m.shape());
       projector.project(g, r);
       projector.removeProjected(g, r);
-      adamDirection(stepLr);
+      adamDirection(r, stepLr);
       projector.addBack(w, r);
+      r.close();
     }
     double free = stepLr * cfg.inactiveLrScale();
     if (free != 0 && freeRule != 0) freeStep(w, g, free);
@@ -94,7 +95,7 @@ final class FrugalTensor {
    * m, v <- moments of r; r <- the AdamW step -(lr / (1 - b1^s)) m / (sqrt(v) / sqrt(1 - b2^s) + eps),
    * as in-place ND4J ops with r itself as the only scratch (no allocation of the projected size).
    */
-  private void adamDirection(double lr) {
+  private void adamDirection(INDArray r, double lr) {
     double b1 = cfg.beta1();
     double b2 = cfg.beta2();
     double c1 = lr / (1 - Math.pow(b1, localStep));
