@@ -240,11 +240,13 @@ public final class Trainer {
     throw new IllegalArgumentException("unknown early-stopping metric '" + name + "'");
   }
 
+  /** The scheduled learning rate of the last step, from the first updater that has one (FRUGAL's matrices carry NoOp). */
   private double currentLearningRate() {
-    var u = net.getLayer(0).conf().getLayer();
-    if (u instanceof org.deeplearning4j.nn.conf.layers.BaseLayer bl && bl.getIUpdater() != null
-        && bl.getIUpdater().hasLearningRate()) {
-      return bl.getIUpdater().getLearningRate((int) Math.max(0, state.step - 1), state.epoch);
+    for (int i = 0; i < net.getnLayers(); i++) {
+      if (!(net.getLayer(i).conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseLayer bl)) continue;
+      for (var u : new org.nd4j.linalg.learning.config.IUpdater[] {bl.getIUpdater(), bl.getBiasUpdater()}) {
+        if (u != null && u.hasLearningRate()) return u.getLearningRate((int) Math.max(0, state.step - 1), state.epoch);
+      }
     }
     return Double.NaN;
   }

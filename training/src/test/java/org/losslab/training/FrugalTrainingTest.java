@@ -78,7 +78,8 @@ class FrugalTrainingTest {
     MultiLayerNetwork net = mlp(o, LrSchedule.constant(1e-3), List.of(256), 784, 10, 2);
     Dataset d = TestData.blobs(64, 10, 784, 1.0, 2);
     Trainer t = Trainer.of(net, o, LrSchedule.constant(1e-3), TrainerConfig.of(1, 64, 2));
-    t.fit(d, null, null);
+    TrainResult r = t.fit(d, null, null);
+    assertEquals(1e-3, r.history().get(0).learningRate(), 1e-12, "the metrics' lr comes from a layer that has one");
     long adamFloats = 2L * (256 + 256 * 10 + 10);          // DL4J Adam on b1, W2, b2
     long frugalFloats = 2L * 256 * 196;                      // moments of the kept columns
     long indexBytes = 196L * Integer.BYTES;
