@@ -50,6 +50,10 @@ final class SuiteTable {
   static String cell(List<Double> v) {
     if (v.isEmpty()) return "—";
     double mean = v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    // counts such as optimizer-state bytes: the same whole number in every run
+    if (v.stream().allMatch(x -> x.equals(v.get(0))) && mean == Math.rint(mean) && Math.abs(mean) >= 1000) {
+      return String.format(Locale.ROOT, "%,d (n=%d)", (long) mean, v.size());
+    }
     if (v.size() == 1) return String.format(Locale.ROOT, "%.4f (n=1)", mean);
     double ss = v.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum();
     return String.format(Locale.ROOT, "%.4f ± %.4f (n=%d)", mean, Math.sqrt(ss / (v.size() - 1)), v.size());
