@@ -59,6 +59,24 @@ public final class PerTensorUpdaters {
     return conf;
   }
 
+  /**
+   * Sets each layer's weight regularization to exactly {@link Optimizer#regularization(ParamRole)} (a list,
+   * replacing what is there): the way to give a network its decay, since DL4J M2.1 puts a list set on
+   * {@code NeuralNetConfiguration.Builder} into every layer twice. Bias regularization is left as configured.
+   */
+  public static MultiLayerConfiguration applyRegularization(MultiLayerConfiguration conf, Optimizer optimizer) {
+    for (int i = 0; i < conf.getConfs().size(); i++) {
+      if (!(conf.getConf(i).getLayer() instanceof BaseLayer bl)) continue;
+      ParamInitializer init = bl.initializer();
+      for (String k : init.paramKeys(bl)) {
+        if (init.isBiasParam(bl, k)) continue;
+        bl.setRegularization(new ArrayList<>(optimizer.regularization(ParamRole.of(bl, k))));
+        break;
+      }
+    }
+    return conf;
+  }
+
   /** Sets the two updater slots of one layer configuration (no-op for layers without parameters). */
   public static void configure(Layer layer, String layerName, Optimizer optimizer, ISchedule schedule) {
     if (!(layer instanceof BaseLayer bl)) return;

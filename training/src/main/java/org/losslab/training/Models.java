@@ -50,7 +50,8 @@ public final class Models {
         .weightInit(init)
         .trainingWorkspaceMode(WorkspaceMode.ENABLED)
         .inferenceWorkspaceMode(WorkspaceMode.ENABLED);
-    if (!regularization.isEmpty()) b.regularization(regularization);
+    // Regularization is set on each layer after the build (see init): DL4J M2.1 copies a regularization
+    // list given to this builder into every layer twice, which doubled every weight decay.
 
     NeuralNetConfiguration.ListBuilder lb = b.list();
     int layer = 0;
@@ -97,7 +98,11 @@ public final class Models {
     MultiLayerConfiguration conf = lb.build();
     // DL4J merges equal updater configs of neighbouring layers into one block; per-tensor methods need one
     // block per weight tensor, which distinct updater configs per layer and parameter give them.
-    if (optimizer.perTensorUpdaters()) PerTensorUpdaters.apply(conf, optimizer, schedule);
+    if (optimizer.perTensorUpdaters()) {
+      PerTensorUpdaters.apply(conf, optimizer, schedule);
+    } else {
+      PerTensorUpdaters.applyRegularization(conf, optimizer);
+    }
     MultiLayerNetwork net = new MultiLayerNetwork(conf);
     net.init();
     return net;
