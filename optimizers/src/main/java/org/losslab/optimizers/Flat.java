@@ -6,22 +6,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Element access to a dense array (or a dense view into a larger one) through its NIO buffer: a few times
- * faster than {@code DataBuffer.getDouble/put} per element, for fused element loops (Lion's step, the
- * gathers and scatters of coordinate FRUGAL). NIO buffers span the whole underlying allocation, so the
- * view's offset is added here. Only for arrays whose elements are contiguous ({@link #dense}).
+ * faster than {@code DataBuffer.getDouble/put} per element, for the gathers and scatters of coordinate
+ * FRUGAL (whole-array element-wise work is faster as native ND4J ops). NIO buffers span the whole
+ * underlying allocation, so the view's offset is added here. Only for dense arrays and views.
  */
 public abstract class Flat {
   public abstract double get(int i);
 
   public abstract void set(int i, double v);
-
-  /** Whether {@link #of} may be used: float or double elements, contiguous in buffer order. */
-  public static boolean dense(INDArray a) {
-    return (a.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT || a.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE)
-        && a.length() < Integer.MAX_VALUE
-        && (a.length() <= 1 || a.elementWiseStride() == 1 && (a.rank() <= 1 || a.isRowVector() || a.ordering() == 'c'
-            && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(a)));
-  }
 
   public static Flat of(INDArray a) {
     int off = (int) a.offset();
