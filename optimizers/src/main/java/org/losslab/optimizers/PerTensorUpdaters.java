@@ -61,8 +61,8 @@ public final class PerTensorUpdaters {
 
   /**
    * Sets each layer's weight regularization to exactly {@link Optimizer#regularization(ParamRole)} (a list,
-   * replacing what is there): the way to give a network its decay, since DL4J M2.1 puts a list set on
-   * {@code NeuralNetConfiguration.Builder} into every layer twice. Bias regularization is left as configured.
+   * replacing what is there): the way to give a network its decay, since DL4J M2.1 puts the {@code WeightDecay}
+   * of a list set on {@code NeuralNetConfiguration.Builder} into every layer twice. Bias regularization is left as configured.
    */
   public static MultiLayerConfiguration applyRegularization(MultiLayerConfiguration conf, Optimizer optimizer) {
     for (int i = 0; i < conf.getConfs().size(); i++) {

@@ -50,8 +50,8 @@ public final class Models {
         .weightInit(init)
         .trainingWorkspaceMode(WorkspaceMode.ENABLED)
         .inferenceWorkspaceMode(WorkspaceMode.ENABLED);
-    // Regularization is set on each layer after the build (see init): DL4J M2.1 copies a regularization
-    // list given to this builder into every layer twice, which doubled every weight decay.
+    // Regularization is set on each layer after the build (see init): DL4J M2.1 puts the WeightDecay of
+    // a list given to this builder into every layer twice, which doubled every decoupled decay.
 
     NeuralNetConfiguration.ListBuilder lb = b.list();
     int layer = 0;

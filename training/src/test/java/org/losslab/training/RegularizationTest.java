@@ -19,8 +19,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Every weight layer gets the optimizer's regularization exactly once. (DL4J M2.1 puts a list given to
- * NeuralNetConfiguration.Builder into each layer twice; Models used to, and every weight decay was doubled.)
+ * Every weight layer gets the optimizer's regularization exactly once. (DL4J M2.1 puts the WeightDecay of a list
+ * given to NeuralNetConfiguration.Builder into each layer twice; Models used that, and every decoupled decay
+ * was doubled.)
  */
 class RegularizationTest {
   @ParameterizedTest(name = "{0}")
