@@ -31,21 +31,26 @@ final class NetworkStepContext implements StepContext {
     net.setInput(batch.getFeatures());
     net.setLabels(batch.getLabels());
     net.computeGradientAndScore();
-    return dataLoss(net, net.score());
+    return dataLoss(net, net.score(), listener.regularized());
   }
 
   /**
    * DL4J's score adds the regularization terms, including a "score" for decoupled weight decay, which is not
    * part of the objective the optimizers minimize: the trainer reports the data loss alone.
    */
-  static double dataLoss(MultiLayerNetwork net, double score) {
+  static double dataLoss(MultiLayerNetwork net, double score, boolean regularized) {
+    return regularized ? score - net.calcRegularizationScore(true) : score;
+  }
+
+  /** Whether any layer carries regularization (fixed once the network is built: checked once, not per step). */
+  static boolean hasRegularization(MultiLayerNetwork net) {
     for (var conf : net.getLayerWiseConfigurations().getConfs()) {
       if (conf.getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseLayer bl
           && (!bl.getRegularization().isEmpty() || !bl.getRegularizationBias().isEmpty())) {
-        return score - net.calcRegularizationScore(true);
+        return true;
       }
     }
-    return score;
+    return false;
   }
 
   @Override

@@ -16,6 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class StepHookListener extends BaseTrainingListener {
   private final TensorUpdater tensorUpdater;
+  private final boolean regularized;
   private INDArray boundGradient;
   private StepContext.GradientHook hook = StepContext.GradientHook.NONE;
   private double clipNorm;
@@ -25,8 +26,13 @@ final class StepHookListener extends BaseTrainingListener {
   private boolean clipped;
   private double lastDataLoss;
 
-  StepHookListener(TensorUpdater tensorUpdater) {
+  StepHookListener(TensorUpdater tensorUpdater, boolean regularized) {
     this.tensorUpdater = tensorUpdater;
+    this.regularized = regularized;
+  }
+
+  boolean regularized() {
+    return regularized;
   }
 
   void arm(StepContext.GradientHook hook, double clipNorm, int batchSize, long step, int epoch) {
@@ -51,7 +57,7 @@ final class StepHookListener extends BaseTrainingListener {
   public void onGradientCalculation(Model model) {
     double score = model.score();
     if (!Double.isFinite(score)) throw new NonFiniteLossException(step, epoch, score);
-    lastDataLoss = NetworkStepContext.dataLoss((MultiLayerNetwork) model, score);
+    lastDataLoss = NetworkStepContext.dataLoss((MultiLayerNetwork) model, score, regularized);
     INDArray params = model.params();
     INDArray grad = model.gradient().gradient();
     hook.beforeUpdate(params, grad);

@@ -70,7 +70,7 @@ public final class Trainer {
     this.cfg = cfg;
     this.state = state;
     this.resumed = resumed;
-    this.hookListener = new StepHookListener(tensorUpdater);
+    this.hookListener = new StepHookListener(tensorUpdater, NetworkStepContext.hasRegularization(net));
     net.addListeners(hookListener);
   }
 

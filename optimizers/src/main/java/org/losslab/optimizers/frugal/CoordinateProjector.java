@@ -62,10 +62,6 @@ final class CoordinateProjector implements Projector {
     };
   }
 
-  int[] chosen() {
-    return chosen;
-  }
-
   @Override
   public void select(INDArray g, SplittableRandom rng) {
     int[] c = chooser.choose(universe(choice, m, n), count, rng);

@@ -30,10 +30,6 @@ public final class Frugal implements Optimizer {
     this.cfg = cfg;
   }
 
-  public FrugalConfig config() {
-    return cfg;
-  }
-
   @Override
   public String name() {
     return "frugal";

@@ -39,10 +39,6 @@ final class FrugalTensor {
     };
   }
 
-  Projector projector() {
-    return projector;
-  }
-
   /** Swaps the projector (blockwise FRUGAL activating or deactivating this tensor); state is zeroed. */
   void setProjector(Projector p) {
     projector = p;

@@ -57,11 +57,6 @@ public final class FrugalUpdater implements TensorUpdater {
     return cfg.projection().equals("blockwise");
   }
 
-  /** The matrices this updater owns, in network order. */
-  public List<ParamTensor> tensors() {
-    return List.copyOf(tensors);
-  }
-
   @Override
   public void bind(List<ParamTensor> all) {
     List<ParamTensor> mine = all.stream().filter(t -> t.role() == ParamRole.HIDDEN_MATRIX).toList();

@@ -48,18 +48,6 @@ final class SubspaceProjector implements Projector {
     this.dtype = dtype;
   }
 
-  int rank() {
-    return rank;
-  }
-
-  boolean isRight() {
-    return right;
-  }
-
-  INDArray basis() {
-    return basis;
-  }
-
   @Override
   public void select(INDArray g, SplittableRandom rng) {
     if (rank == 0) return;
