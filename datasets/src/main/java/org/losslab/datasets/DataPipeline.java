@@ -17,7 +17,11 @@ import org.losslab.core.Params;
  * <ol>
  *   <li>load ({@link Datasets#load}); a set without an official test part gets a seeded stratified test
  *       split of {@code test_fraction};</li>
- *   <li>optional seeded stratified validation split of {@code validation_fraction} of the training part;</li>
+ *   <li>optional seeded stratified validation split of {@code validation_fraction} of the training part, or,
+ *       for cross-validation ({@code cv_folds}, {@code cv_fold}), label noise on the whole training part
+ *       first and then fold {@code cv_fold} of a seeded stratified k-fold split as validation (so every fold,
+ *       and a final run on all of train with the same seed, sees the same noisy label for each sample, as in
+ *       the LDR protocol's KFold on the noisy training set);</li>
  *   <li>optional seeded stratified subsample keeping {@code train_fraction} of what remains for training;</li>
  *   <li>feature scaling fitted on the training rows only ({@code standardize}, {@code minmax} to [-1, 1],
  *       {@code none}, or {@code auto}: the data set's own default, see {@link Datasets#defaultScale});</li>
@@ -36,6 +40,9 @@ public final class DataPipeline {
           "share held out as test, stratified; only for data sets without their own test part"),
       ParamSpec.real("validation_fraction", 0.0, 0, true, 1, false,
           "share of the training part held out for validation, stratified (0 = none)"),
+      ParamSpec.integer("cv_folds", 0, 0, 1000,
+          "cross-validation: split train into this many stratified folds (0 = off; otherwise at least 2)"),
+      ParamSpec.integer("cv_fold", 1, 1, 1000, "cross-validation: which fold (1..cv_folds) is the validation part"),
       ParamSpec.real("train_fraction", 1.0, 0, false, 1, true,
           "share of the training part kept (stratified, seeded, after the validation split): smaller, faster runs "
               + "and learning curves; 1 = all"),
@@ -141,15 +148,53 @@ public final class DataPipeline {
     }
     Dataset validation = null;
     double vf = p.getDouble("validation_fraction");
-    if (vf > 0) {
-      Dataset[] parts = holdOut(train, vf, seed, "validation-split", "split.validation", "stratified from train");
-      train = parts[0];
-      validation = parts[1];
-    }
-    double tf = p.getDouble("train_fraction");
-    if (tf < 1) {
-      train = holdOut(train, 1 - tf, seed, "train-subsample", "split.train_subsample",
-          "stratified, keeping " + tf + " of train; dropped")[0];
+    int folds = p.getInt("cv_folds");
+    LabelNoise.Type type = LabelNoise.Type.valueOf(noise.toUpperCase(Locale.ROOT));
+    String tableSpec = table.isBlank() ? LabelNoise.defaultTableSpec(name, train.numClasses()) : table;
+    int[] cleanTrain = null;
+    int[] cleanVal = null;
+    if (folds > 0) {
+      int fold = p.getInt("cv_fold");
+      if (folds < 2 || fold > folds || vf > 0) {
+        throw new IllegalArgumentException("cross-validation needs cv_folds >= 2, 1 <= cv_fold <= cv_folds and no "
+            + "validation_fraction; got cv_folds = " + folds + ", cv_fold = " + fold + ", validation_fraction = " + vf);
+      }
+      int[] clean = train.labels();
+      // Same seed as the noise of a run without validation: the final run on all of train sees these labels.
+      LabelNoise.Result tr = LabelNoise.apply(clean, train.numClasses(), type, rate, tableSpec,
+          Seeds.derive(seed, "noise-train"));
+      Dataset noisy = train.withLabels(tr.labels(), tr.provenance());
+      long s = Seeds.derive(seed, "cv-folds");
+      int[] foldOf = KFold.assign(tr.labels(), train.numClasses(), folds, s);
+      int[] valIdx = KFold.members(foldOf, fold - 1, true);
+      int[] trainIdx = KFold.members(foldOf, fold - 1, false);
+      double tf = p.getDouble("train_fraction");
+      if (tf < 1) {
+        int[] kept = StratifiedSplit.split(pick(tr.labels(), trainIdx), train.numClasses(), 1 - tf,
+            Seeds.derive(seed, "train-subsample")).kept();
+        trainIdx = pick(trainIdx, kept);
+      }
+      Map<String, String> how = Map.of("split.validation", "cross-validation fold " + fold + " of " + folds
+          + " (stratified on the noisy labels, seed " + s + " derived from run seed " + seed + ")"
+          + (tf < 1 ? "; train keeps " + tf + " of the other folds" : ""));
+      train = noisy.subset(trainIdx, "").withProvenance(how);
+      validation = noisy.subset(valIdx, "").withProvenance(how);
+      cleanTrain = pick(clean, trainIdx);
+      cleanVal = pick(clean, valIdx);
+      if (!p.getBoolean("noise_validation")) {
+        validation = validation.withLabels(cleanVal, Map.of("noise.type", "none (noise_validation = false)"));
+      }
+    } else {
+      if (vf > 0) {
+        Dataset[] parts = holdOut(train, vf, seed, "validation-split", "split.validation", "stratified from train");
+        train = parts[0];
+        validation = parts[1];
+      }
+      double tf = p.getDouble("train_fraction");
+      if (tf < 1) {
+        train = holdOut(train, 1 - tf, seed, "train-subsample", "split.train_subsample",
+            "stratified, keeping " + tf + " of train; dropped")[0];
+      }
     }
 
     String scale = p.getString("scale");
@@ -170,18 +215,18 @@ public final class DataPipeline {
       if (validation != null) validation = validation.withProvenance(none);
     }
 
-    int[] cleanTrain = train.labels();
-    int[] cleanVal = validation == null ? null : validation.labels();
-    LabelNoise.Type type = LabelNoise.Type.valueOf(noise.toUpperCase(Locale.ROOT));
-    String tableSpec = table.isBlank() ? LabelNoise.defaultTableSpec(name, train.numClasses()) : table;
-    LabelNoise.Result tr = LabelNoise.apply(cleanTrain, train.numClasses(), type, rate, tableSpec,
-        Seeds.derive(seed, "noise-train"));
-    train = train.withLabels(tr.labels(), tr.provenance());
-    if (validation != null) {
-      boolean noisyVal = p.getBoolean("noise_validation");
-      LabelNoise.Result vr = LabelNoise.apply(cleanVal, validation.numClasses(),
-          noisyVal ? type : LabelNoise.Type.NONE, noisyVal ? rate : 0, tableSpec, Seeds.derive(seed, "noise-validation"));
-      validation = validation.withLabels(vr.labels(), vr.provenance());
+    if (cleanTrain == null) {
+      cleanTrain = train.labels();
+      cleanVal = validation == null ? null : validation.labels();
+      LabelNoise.Result tr = LabelNoise.apply(cleanTrain, train.numClasses(), type, rate, tableSpec,
+          Seeds.derive(seed, "noise-train"));
+      train = train.withLabels(tr.labels(), tr.provenance());
+      if (validation != null) {
+        boolean noisyVal = p.getBoolean("noise_validation");
+        LabelNoise.Result vr = LabelNoise.apply(cleanVal, validation.numClasses(),
+            noisyVal ? type : LabelNoise.Type.NONE, noisyVal ? rate : 0, tableSpec, Seeds.derive(seed, "noise-validation"));
+        validation = validation.withLabels(vr.labels(), vr.provenance());
+      }
     }
     test = test.withProvenance(Map.of("noise.type", "none (test labels are always clean)"));
 
@@ -201,6 +246,12 @@ public final class DataPipeline {
     String how = kind + ", fraction " + fraction + ", seed " + s + " (derived from run seed " + seed + ")";
     return new Dataset[] {all.subset(ix.kept(), "").withProvenance(Map.of(key, how)),
         all.subset(ix.heldOut(), "").withProvenance(Map.of(key, how))};
+  }
+
+  private static int[] pick(int[] values, int[] at) {
+    int[] out = new int[at.length];
+    for (int i = 0; i < at.length; i++) out[i] = values[at[i]];
+    return out;
   }
 
   /** The preparation options as a record for listing ({@code describe}). */

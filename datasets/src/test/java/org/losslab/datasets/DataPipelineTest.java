@@ -134,7 +134,7 @@ class DataPipelineTest {
         () -> DataPipeline.prepare("blobs", blobs("noise_rat", 0.2), 1));
     assertTrue(e.getMessage().contains("'noise_rat' (did you mean 'noise_rate'?)")
         && e.getMessage().contains("n, classes, dims, spread, seed")
-        && e.getMessage().contains("test_fraction, validation_fraction, train_fraction, scale, noise, noise_rate"), e.getMessage());
+        && e.getMessage().contains("validation_fraction, cv_folds, cv_fold, train_fraction, scale, noise, noise_rate"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> DataPipeline.prepare("blobs", blobs("noise_rate", 0.2), 1));
     assertTrue(e.getMessage().contains("noise = none"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
@@ -151,5 +151,76 @@ class DataPipelineTest {
     PreparedData own = DataPipeline.prepare("csv", Map.of("path", tr.toString(), "test_path", te.toString()), 1);
     assertEquals(4, own.train().size());
     assertEquals(2, own.test().size());
+  }
+
+  /** Map from a sample's first feature (unique for continuous blobs, unscaled) to its label. */
+  private static Map<Double, Integer> byFeature(Dataset d) {
+    Map<Double, Integer> m = new HashMap<>();
+    for (int i = 0; i < d.size(); i++) m.put(d.features().getDouble(i, 0), d.label(i));
+    return m;
+  }
+
+  @Test
+  void crossValidationFoldsPartitionTheNoisyTrainingPart() {
+    Map<String, Object> noisy = blobs("noise", "uniform", "noise_rate", 0.5, "scale", "none");
+    PreparedData full = DataPipeline.prepare("blobs", noisy, 9);
+    Map<Double, Integer> fullLabels = byFeature(full.train());
+    Map<Double, Integer> cleanLabels = new HashMap<>();
+    for (int i = 0; i < full.train().size(); i++) cleanLabels.put(full.train().features().getDouble(i, 0), full.cleanTrainLabels()[i]);
+    Map<Double, Integer> seen = new HashMap<>();
+    for (int k = 1; k <= 5; k++) {
+      Map<String, Object> o = new HashMap<>(noisy);
+      o.put("cv_folds", 5);
+      o.put("cv_fold", k);
+      PreparedData f = DataPipeline.prepare("blobs", o, 9);
+      assertEquals(full.train().size(), f.train().size() + f.validation().size());
+      assertEquals(full.train().size() / 5.0, f.validation().size(), 1.0);
+      assertEquals(full.test().features(), f.test().features());
+      Map<Double, Integer> val = byFeature(f.validation());
+      Map<Double, Integer> tr = byFeature(f.train());
+      // every sample keeps the noisy label the full run gives it, in train and validation alike
+      val.forEach((x, y) -> assertEquals(fullLabels.get(x), y));
+      tr.forEach((x, y) -> assertEquals(fullLabels.get(x), y));
+      for (int i = 0; i < f.validation().size(); i++) {
+        assertEquals(cleanLabels.get(f.validation().features().getDouble(i, 0)), f.cleanValidationLabels()[i]);
+      }
+      for (int i = 0; i < f.train().size(); i++) {
+        assertEquals(cleanLabels.get(f.train().features().getDouble(i, 0)), f.cleanTrainLabels()[i]);
+      }
+      val.keySet().forEach(x -> assertFalse(tr.containsKey(x), "a validation sample is also in train"));
+      val.forEach((x, y) -> assertNull(seen.put(x, y), "a sample is in two validation folds"));
+      assertTrue(f.validation().provenance().get("split.validation").startsWith("cross-validation fold " + k + " of 5"));
+    }
+    assertEquals(fullLabels, seen, "the five validation folds together are the noisy training part");
+
+    Map<String, Object> bad = new HashMap<>(noisy);
+    bad.put("cv_folds", 5);
+    bad.put("cv_fold", 6);
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> DataPipeline.prepare("blobs", bad, 9))
+        .getMessage().contains("1 <= cv_fold <= cv_folds"));
+    bad.put("cv_fold", 1);
+    bad.put("validation_fraction", 0.2);
+    assertThrows(IllegalArgumentException.class, () -> DataPipeline.prepare("blobs", bad, 9));
+  }
+
+  @Test
+  void kFoldIsStratifiedAndBalanced() {
+    int[] labels = new int[103];
+    for (int i = 0; i < labels.length; i++) labels[i] = i % 3 == 0 ? 0 : i % 7 == 0 ? 2 : 1;
+    int[] fold = KFold.assign(labels, 3, 5, 11);
+    int[][] perClass = new int[5][3];
+    int[] size = new int[5];
+    for (int i = 0; i < labels.length; i++) {
+      size[fold[i]]++;
+      perClass[fold[i]][labels[i]]++;
+    }
+    int[] total = new int[3];
+    for (int y : labels) total[y]++;
+    for (int f = 0; f < 5; f++) {
+      assertEquals(103 / 5.0, size[f], 1.0);
+      for (int c = 0; c < 3; c++) assertEquals(total[c] / 5.0, perClass[f][c], 1.0);
+    }
+    assertArrayEquals(fold, KFold.assign(labels, 3, 5, 11));
+    assertFalse(Arrays.equals(fold, KFold.assign(labels, 3, 5, 12)));
   }
 }

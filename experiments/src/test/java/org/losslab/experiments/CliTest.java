@@ -61,6 +61,12 @@ class CliTest {
     assertBadInput(dir, replaceOnce(good, "batch_size: 32", "batch_size: 0"), "training.batch_size");
     assertBadInput(dir, replaceOnce(good, "dataset: blobs\n  options: {n: 300, classes: 3, dims: 4, spread: 0.3}",
         "dataset: csv\n  options: {path: " + dir.resolve("missing.csv") + "}"), "missing.csv");
+    // data options are checked with the descriptor, with their line, before any data is read
+    assertBadInput(dir, replaceOnce(good, "spread: 0.3}", "spread: 0.3, train_fraction: 2}"),
+        "d.yaml:4: key 'data.options.train_fraction'");
+    assertBadInput(dir, replaceOnce(good, "spread: 0.3}", "spread: 0.3, noise_rat: 0.2}"), "did you mean 'noise_rate'");
+    assertBadInput(dir, replaceOnce(good, "spread: 0.3}", "spread: 0.3, cv_folds: 5, cv_fold: 6}"),
+        "'data.options.cv_fold': fold 6 does not exist; allowed: 1..5");
   }
 
   /** A replace that fails the test when the pattern is absent, so a case cannot silently test nothing. */
@@ -100,6 +106,15 @@ class CliTest {
     assertTrue(prov.containsKey("backend") && prov.containsKey("data") && prov.containsKey("git_commit"), prov.toString());
     // The resolved descriptor runs again as it is.
     assertEquals(0, cli("run", run.resolve("descriptor.yaml").toString(), "--dry-run").code());
+  }
+
+  @Test
+  void everySubcommandPrintsItsHelp() {
+    for (String sub : new String[] {"run", "suite", "list", "describe", "check-loss", "bench"}) {
+      Result r = cli(sub, "--help");
+      assertEquals(0, r.code(), sub + ": " + r.err());
+      assertTrue(r.out().contains("Usage: losslab " + sub), sub + ": " + r.out());
+    }
   }
 
   @Test

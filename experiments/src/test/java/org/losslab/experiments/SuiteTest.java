@@ -84,4 +84,55 @@ class SuiteTest {
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("--shard expects K/N"), bad.err());
   }
+
+  @Test
+  void crossValidationChoosesAGridValuePerCellAndSeed(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("base.yaml"), DescriptorLoaderTest.GOOD);
+    Files.writeString(dir.resolve("s.yaml"), """
+        suite: cv
+        base: base.yaml
+        seeds: [1]
+        set: {training.epochs: 3, optimizer.name: sgd, data.noise: {type: uniform, rate: 0.2}}
+        rows: [{label: blobs, set: {}}]
+        columns:
+          - {label: fixed, set: {optimizer.params: {lr: 0.05}}}
+          - label: chosen
+            set: {}
+            select: {grid: {optimizer.params.lr: [0.0000001, 0.1]}, folds: 2}
+        metrics: [final_test.accuracy]
+        table: t.md
+        """);
+    String out = "output.dir=" + dir.resolve("runs");
+    CliTest.Result r = CliTest.cli("suite", dir.resolve("s.yaml").toString(), "--set", out);
+    assertEquals(0, r.code(), r.err() + r.out());
+    // fixed: 1 run; chosen: 2 candidates x 2 folds + the winner on all of train
+    assertTrue(r.out().contains("6 runs (with cross-validation)"), r.out());
+    assertTrue(r.out().contains("lr=1.0E-7 | fold 2/2") && r.out().contains("lr=0.1 | chosen"), r.out());
+    try (Stream<Path> s = Files.list(dir.resolve("runs"))) {
+      assertEquals(6, s.count());
+    }
+    String table = Files.readString(dir.resolve("t.md"));
+    assertTrue(table.contains("Chosen by 2-fold cross-validation"), table);
+    assertTrue(table.matches("(?s).*\\| blobs \\| seed 1: lr=0\\.1 \\(0\\.\\d{4}\\) \\|.*"), table);
+    // the fold runs trained on half of train, validated on the other half, with the same noisy labels
+    try (Stream<Path> s = Files.list(dir.resolve("runs"))) {
+      long folds = s.filter(p -> {
+        try {
+          String prov = Files.readString(p.resolve("provenance.json"));
+          return prov.contains("cross-validation fold") && prov.contains("\"validation.samples\" : \"") ;
+        } catch (java.io.IOException e) {
+          return false;
+        }
+      }).count();
+      assertEquals(4, folds);
+    }
+    CliTest.Result again = CliTest.cli("suite", dir.resolve("s.yaml").toString(), "--set", out);
+    assertTrue(!again.out().contains("[1/6]"), again.out());
+    assertEquals(table, Files.readString(dir.resolve("t.md")));
+
+    Files.writeString(dir.resolve("bad.yaml"), Files.readString(dir.resolve("s.yaml")).replace("folds: 2", "folds: 1"));
+    CliTest.Result bad = CliTest.cli("suite", dir.resolve("bad.yaml").toString(), "--set", out);
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("select.folds = 1; allowed: 2 or more"), bad.err());
+  }
 }

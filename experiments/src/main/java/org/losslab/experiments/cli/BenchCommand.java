@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code losslab bench loop}: speed comparisons, each as a ratio measured within one run. */
-@Command(name = "bench", description = "Benchmarks, alternating the compared arms in one JVM and reporting ratios. "
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks, alternating the compared arms in one JVM and reporting ratios. "
     + "WHAT: loop (losslab's trainer vs DL4J fit(), and PyTorch), losses (each robust loss vs MCXENT), "
     + "optimizers (each optimizer vs Adam), frugal (FRUGAL's projections vs AdamW, with state bytes).")
 final class BenchCommand implements Callable<Integer> {

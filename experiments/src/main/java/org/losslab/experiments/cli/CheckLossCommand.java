@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
  * from a plugin jar) against its analytic gradient, in double precision. Exit 0 when it passes, 1 when the
  * gradient is wrong, 2 for bad input.
  */
-@Command(name = "check-loss", description = "Finite-difference gradient check of a registered loss in double precision "
+@Command(name = "check-loss", mixinStandardHelpOptions = true, description = "Finite-difference gradient check of a registered loss in double precision "
     + "(random logits and labels, several seeds). The first thing to run on a loss you wrote.")
 final class CheckLossCommand implements Callable<Integer> {
   @Parameters(paramLabel = "NAME", description = "a loss name; ./losslab list losses")

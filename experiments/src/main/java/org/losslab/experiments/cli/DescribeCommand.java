@@ -18,7 +18,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code losslab describe NAME}: the registry record of a loss, optimizer or data set. */
-@Command(name = "describe", description = "Show a loss, optimizer or data set: description, paper, parameters with defaults and ranges, capabilities.")
+@Command(name = "describe", mixinStandardHelpOptions = true, description = "Show a loss, optimizer or data set: description, paper, parameters with defaults and ranges, capabilities.")
 final class DescribeCommand implements Runnable {
   @Parameters(paramLabel = "NAME", description = "a loss, optimizer or data set name (or alias)")
   String name;

@@ -10,7 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code losslab list losses|optimizers|datasets}. */
-@Command(name = "list", description = "List the registered losses, optimizers or data sets (built-in and from plugins).")
+@Command(name = "list", mixinStandardHelpOptions = true, description = "List the registered losses, optimizers or data sets (built-in and from plugins).")
 final class ListCommand implements Runnable {
   @Parameters(paramLabel = "WHAT", description = "losses, optimizers or datasets")
   String what;

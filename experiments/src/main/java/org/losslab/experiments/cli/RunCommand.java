@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code losslab run DESCRIPTOR [--set key=value]...}. */
-@Command(name = "run", description = "Train and evaluate the experiment a descriptor describes; results go to runs/<name>-<time>-<hash>/.")
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Train and evaluate the experiment a descriptor describes; results go to runs/<name>-<time>-<hash>/.")
 final class RunCommand implements Callable<Integer> {
   @Parameters(paramLabel = "DESCRIPTOR", description = "a YAML experiment descriptor, e.g. experiments/quickstart.yaml")
   Path descriptor;

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code losslab suite SUITE}: a grid of runs over seeds, summarised as a markdown table. */
-@Command(name = "suite", description = "Run a suite (a grid of descriptor overrides x seeds) and write its table. "
+@Command(name = "suite", mixinStandardHelpOptions = true, description = "Run a suite (a grid of descriptor overrides x seeds) and write its table. "
     + "Finished runs are reused, so an interrupted suite continues where it stopped.")
 final class SuiteCommand implements Callable<Integer> {
   @Parameters(paramLabel = "SUITE", description = "a suite YAML file, e.g. experiments/suites/ldr-noise-letter.yaml")

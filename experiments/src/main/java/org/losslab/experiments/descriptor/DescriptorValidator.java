@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Map;
 import org.losslab.core.MethodInfo;
 import org.losslab.core.Names;
+import org.losslab.core.ParamSpec;
 import org.losslab.core.Registry;
+import org.losslab.datasets.DataPipeline;
+import org.losslab.datasets.Datasets;
 import org.losslab.experiments.descriptor.Descriptor.Method;
 import org.losslab.losses.Losses;
 import org.losslab.optimizers.Optimizers;
@@ -52,6 +55,7 @@ final class DescriptorValidator {
     if (!"none".equals(data.noise().type()) && data.noise().rate() == 0) {
       p.add("data.noise.rate", "noise type '" + data.noise().type() + "' needs a rate in (0, 1]");
     }
+    if (DataCatalog.names().contains(data.dataset())) dataOptions(p, data);
 
     var m = d.model();
     if (!ModelSpec.TYPES.contains(m.type())) {
@@ -106,6 +110,42 @@ final class DescriptorValidator {
 
     return new Descriptor(d.name(), d.description(), data, m, loss == null ? d.loss() : loss, opt == null ? d.optimizer() : opt,
         s, t, e, d.output());
+  }
+
+  /**
+   * Each {@code data.options} key is the loader's or the preparation pipeline's, with a value its spec
+   * allows; checked here so that a mistake is reported with its line before any data is read.
+   */
+  private static void dataOptions(DescriptorLoader.Problems p, Descriptor.Data data) {
+    MethodInfo<?> loader = Datasets.info(data.dataset());
+    MethodInfo<?> pipeline = DataPipeline.optionsInfo();
+    List<String> loaderKeys = loader.params().stream().map(ParamSpec::name).toList();
+    List<String> pipelineKeys = pipeline.params().stream().map(ParamSpec::name).toList();
+    for (Map.Entry<String, Object> o : data.options().entrySet()) {
+      String key = "data.options." + o.getKey();
+      MethodInfo<?> owner = loaderKeys.contains(o.getKey()) ? loader : pipelineKeys.contains(o.getKey()) ? pipeline : null;
+      if (owner == null) {
+        List<String> all = new java.util.ArrayList<>(loaderKeys);
+        all.addAll(pipelineKeys);
+        p.add(key, "unknown option '" + o.getKey() + "'" + Names.suggestion(o.getKey(), all) + "; " + data.dataset()
+            + "'s options: " + (loaderKeys.isEmpty() ? "(none)" : String.join(", ", loaderKeys))
+            + "; preparation options: " + String.join(", ", pipelineKeys));
+        continue;
+      }
+      check(p, key, () -> owner.resolve(java.util.Collections.singletonMap(o.getKey(), o.getValue())));
+    }
+    Object folds = data.options().get("cv_folds");
+    if (folds instanceof Number f && f.intValue() > 0) {
+      Object fold = data.options().getOrDefault("cv_fold", 1);
+      if (f.intValue() < 2) p.add("data.options.cv_folds", "cross-validation needs at least 2 folds, got " + f);
+      if (fold instanceof Number k && k.intValue() > f.intValue()) {
+        p.add("data.options.cv_fold", "fold " + k + " does not exist; allowed: 1.." + f);
+      }
+      if (data.validationFraction() > 0) {
+        p.add("data.validation_fraction", "cross-validation (data.options.cv_folds) makes its own validation part; "
+            + "set validation_fraction to 0");
+      }
+    }
   }
 
   private static <T> Method resolve(DescriptorLoader.Problems p, String section, Method m, Registry<T> registry) {

@@ -23,8 +23,24 @@ import org.losslab.experiments.run.RunDirectory;
  * table regenerated without re-running anything.
  */
 public final class SuiteRunner {
-  /** One run of the grid. */
-  record Job(String row, String column, long seed, Descriptor descriptor, String hash) {}
+  /** One run of the grid; {@code detail} names a cross-validation run's candidate and fold. */
+  record Job(String row, String column, long seed, Descriptor descriptor, String hash, String detail) {}
+
+  /** A grid value's runs: one per fold, and the run on all of train that reports it if it wins. */
+  record Candidate(Map<String, Object> choice, List<Job> folds, Job full) {}
+
+  /**
+   * The runs behind one (row, column, seed): the reported run ({@code fixed}), or, for a cell with
+   * cross-validation, the candidates to choose from.
+   */
+  record Group(Job fixed, SuiteSpec.Select select, List<Candidate> candidates) {
+    int runCount() {
+      return fixed != null ? 1 : candidates.stream().mapToInt(c -> c.folds().size()).sum() + 1;
+    }
+  }
+
+  /** A finished cross-validation: the winner and every candidate's mean metric over folds (grid order). */
+  record Selection(Candidate chosen, List<Double> scores) {}
 
   private SuiteRunner() {}
 
@@ -61,25 +77,33 @@ public final class SuiteRunner {
       throw new UserError(file + ": plot needs file, y, and one x value per row (" + s.rows().size() + " rows)");
     }
     Path base = dir.resolve(s.base());
-    List<Job> jobs = plan(s, base, extraOverrides);
-    out.printf("suite %s: %d cells x %d seeds = %d runs%n", s.suite(), s.rows().size() * s.columns().size(), s.seeds().size(), jobs.size());
+    List<Group> groups = plan(s, base, extraOverrides);
+    int total = groups.stream().mapToInt(Group::runCount).sum();
+    out.printf("suite %s: %d cells x %d seeds = %d runs%s%n", s.suite(), s.rows().size() * s.columns().size(),
+        s.seeds().size(), total, total > groups.size() ? " (with cross-validation)" : "");
+    List<Job> jobs = new ArrayList<>();
     Map<Job, Map<String, Object>> results = new LinkedHashMap<>();
-    int done = 0;
-    for (int index = 0; index < jobs.size(); index++) {
-      Job j = jobs.get(index);
-      Map<String, Object> summary = finished(j);
-      if (summary == null && !tableOnly && index % shard[1] == shard[0] - 1) {
-        out.printf("[%d/%d] %s | %s | seed %d%n", ++done, jobs.size(), j.row(), j.column(), j.seed());
-        summary = ExperimentRunner.run(j.descriptor(), List.of("losslab", "suite", file.toString()), false, m -> { }).summary();
-        releaseMemory();
-      } else {
-        done++;
+    Map<Group, Selection> selections = new LinkedHashMap<>();
+    int[] done = {0};
+    String[] argv = {"losslab", "suite", file.toString()};
+    for (int index = 0; index < groups.size(); index++) {
+      Group g = groups.get(index);
+      // A cell-seed's fold runs and its final run stay in one shard: the final run needs the folds' results.
+      boolean mine = !tableOnly && index % shard[1] == shard[0] - 1;
+      Job reported = g.fixed();
+      if (g.select() != null) {
+        Selection sel = select(g, mine, total, done, argv, out);
+        if (sel == null) continue;
+        selections.put(g, sel);
+        reported = sel.chosen().full();
       }
-      if (summary != null) results.put(j, summary);
+      jobs.add(reported);
+      Map<String, Object> summary = obtain(reported, mine, total, done, argv, out);
+      if (summary != null) results.put(reported, summary);
     }
     StringBuilder cmd = new StringBuilder("./losslab suite " + relative(file));
     extraOverrides.forEach(o -> cmd.append(" --set ").append(o));
-    String table = SuiteTable.markdown(s, jobs, results, cmd.toString());
+    String table = SuiteTable.markdown(s, jobs, results, cmd.toString()) + SuiteTable.selections(s, selections);
     if (s.table() != null) {
       Path t = dir.resolve(s.table());
       Files.createDirectories(t.getParent());
@@ -94,6 +118,52 @@ public final class SuiteRunner {
     return table;
   }
 
+  /** The finished run's summary, or (when {@code mine}) the summary of running it now, or null. */
+  private static Map<String, Object> obtain(Job j, boolean mine, int total, int[] done, String[] argv,
+                                            java.io.PrintStream out) throws IOException {
+    Map<String, Object> summary = finished(j);
+    if (summary == null && mine) {
+      out.printf("[%d/%d] %s | %s | seed %d%s%n", ++done[0], total, j.row(), j.column(), j.seed(),
+          j.detail().isEmpty() ? "" : " | " + j.detail());
+      summary = ExperimentRunner.run(j.descriptor(), List.of(argv), false, m -> { }).summary();
+      releaseMemory();
+    } else {
+      done[0]++;
+    }
+    return summary;
+  }
+
+  /**
+   * Runs (or reads) every fold of every candidate and picks the best mean metric; null while some fold
+   * has no result (another shard's, or {@code --table-only}).
+   */
+  private static Selection select(Group g, boolean mine, int total, int[] done, String[] argv, java.io.PrintStream out)
+      throws IOException {
+    List<Double> scores = new ArrayList<>();
+    boolean complete = true;
+    for (Candidate c : g.candidates()) {
+      double sum = 0;
+      for (Job f : c.folds()) {
+        Map<String, Object> summary = obtain(f, mine, total, done, argv, out);
+        if (summary == null) {
+          complete = false;
+          continue;
+        }
+        Double v = metric(summary, g.select().metricPath());
+        // A diverged fold (no final metric) rules its candidate out.
+        sum += v == null || v.isNaN() ? Double.NEGATIVE_INFINITY : v;
+      }
+      scores.add(sum / c.folds().size());
+    }
+    if (!complete) {
+      done[0]++; // the final run, not reachable yet
+      return null;
+    }
+    int best = 0;
+    for (int i = 1; i < scores.size(); i++) if (scores.get(i) > scores.get(best)) best = i;
+    return new Selection(g.candidates().get(best), scores);
+  }
+
   /**
    * Frees what the finished run left off-heap. ND4J arrays live outside the Java heap and go only when the
    * garbage collector finalizes their small heap handles, which a suite's light heap use rarely triggers:
@@ -105,10 +175,15 @@ public final class SuiteRunner {
     org.nd4j.linalg.factory.Nd4j.getMemoryManager().invokeGc();
   }
 
-  static List<Job> plan(SuiteSpec s, Path base, List<String> extra) {
-    List<Job> jobs = new ArrayList<>();
+  static List<Group> plan(SuiteSpec s, Path base, List<String> extra) {
+    List<Group> groups = new ArrayList<>();
     for (SuiteSpec.Cell row : s.rows()) {
       for (SuiteSpec.Cell col : s.columns()) {
+        if (row.select() != null && col.select() != null) {
+          throw new UserError("suite " + s.suite() + ": row '" + row.label() + "' and column '" + col.label()
+              + "' both have select; give cross-validation grids to rows or to columns, not both");
+        }
+        SuiteSpec.Select sel = row.select() != null ? row.select() : col.select();
         for (long seed : s.seeds()) {
           List<String> o = new ArrayList<>();
           addAll(o, s.set());
@@ -116,13 +191,72 @@ public final class SuiteRunner {
           addAll(o, col.set());
           o.add("training.seed=" + seed);
           o.add("output.dir=runs/suites/" + s.suite());
-          o.addAll(extra);
-          Descriptor d = DescriptorLoader.load(base, o);
-          jobs.add(new Job(row.label(), col.label(), seed, d, ExperimentRunner.hash(d)));
+          if (sel == null) {
+            o.addAll(extra);
+            groups.add(new Group(job(base, row, col, seed, o, ""), null, List.of()));
+            continue;
+          }
+          checkSelect(s, sel);
+          List<Candidate> candidates = new ArrayList<>();
+          for (Map<String, Object> choice : grid(sel.grid())) {
+            List<String> co = new ArrayList<>(o);
+            addAll(co, choice);
+            List<Job> folds = new ArrayList<>();
+            for (int k = 1; k <= sel.foldCount(); k++) {
+              List<String> fo = new ArrayList<>(co);
+              fo.add("data.options.cv_folds=" + sel.foldCount());
+              fo.add("data.options.cv_fold=" + k);
+              fo.addAll(extra);
+              folds.add(job(base, row, col, seed, fo, label(choice) + " | fold " + k + "/" + sel.foldCount()));
+            }
+            co.addAll(extra);
+            candidates.add(new Candidate(choice, folds, job(base, row, col, seed, co, label(choice) + " | chosen")));
+          }
+          groups.add(new Group(null, sel, candidates));
         }
       }
     }
-    return jobs;
+    return groups;
+  }
+
+  private static Job job(Path base, SuiteSpec.Cell row, SuiteSpec.Cell col, long seed, List<String> overrides,
+                         String detail) {
+    Descriptor d = DescriptorLoader.load(base, overrides);
+    return new Job(row.label(), col.label(), seed, d, ExperimentRunner.hash(d), detail);
+  }
+
+  private static void checkSelect(SuiteSpec s, SuiteSpec.Select sel) {
+    if (sel.grid() == null || sel.grid().isEmpty() || sel.grid().values().stream().anyMatch(v -> v == null || v.isEmpty())) {
+      throw new UserError("suite " + s.suite() + ": select needs a grid of at least one key with a non-empty list of values");
+    }
+    if (sel.foldCount() < 2) {
+      throw new UserError("suite " + s.suite() + ": select.folds = " + sel.foldCount() + "; allowed: 2 or more");
+    }
+  }
+
+  /** Every combination of the grid's values, keys in the grid's order, the first key varying slowest. */
+  static List<Map<String, Object>> grid(Map<String, List<Object>> grid) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    out.add(new LinkedHashMap<>());
+    for (Map.Entry<String, List<Object>> e : grid.entrySet()) {
+      List<Map<String, Object>> next = new ArrayList<>();
+      for (Map<String, Object> partial : out) {
+        for (Object v : e.getValue()) {
+          Map<String, Object> m = new LinkedHashMap<>(partial);
+          m.put(e.getKey(), v);
+          next.add(m);
+        }
+      }
+      out = next;
+    }
+    return out;
+  }
+
+  /** {@code q=0.7} for {@code loss.params.q: 0.7}: the last part of each key. */
+  static String label(Map<String, Object> choice) {
+    List<String> parts = new ArrayList<>();
+    choice.forEach((k, v) -> parts.add(k.substring(k.lastIndexOf('.') + 1) + "=" + v));
+    return String.join(", ", parts);
   }
 
   private static void addAll(List<String> out, Map<String, Object> set) {

@@ -21,8 +21,31 @@ import java.util.Map;
 public record SuiteSpec(String suite, String description, String base, List<Long> seeds, List<Cell> rows,
                         List<Cell> columns, Map<String, Object> set, List<String> metrics,
                         Map<String, Map<String, String>> paper, String table, Plot plot) {
-  /** One row or column: its label and its overrides. */
-  public record Cell(String label, Map<String, Object> set) {}
+  /**
+   * One row or column: its label, its overrides, and optionally hyper-parameters to choose by
+   * cross-validation for every cell it is in.
+   */
+  public record Cell(String label, Map<String, Object> set, Select select) {}
+
+  /**
+   * Model selection by k-fold cross-validation on the training part, per cell and seed: every combination
+   * of the grid runs once per fold (data option {@code cv_fold}), the combination with the best mean
+   * {@code metric} over folds wins (ties: the first in grid order), and the cell's reported run is the base
+   * descriptor with that combination on all of train.
+   *
+   * @param grid   override key -> candidate values, e.g. {@code loss.params.q: [0.05, 0.7, 0.95]}
+   * @param folds  number of folds (default 5)
+   * @param metric a path into summary.json, larger is better (default {@code final_validation.accuracy})
+   */
+  public record Select(Map<String, List<Object>> grid, Integer folds, String metric) {
+    public int foldCount() {
+      return folds == null ? 5 : folds;
+    }
+
+    public String metricPath() {
+      return metric == null ? "final_validation.accuracy" : metric;
+    }
+  }
 
   /**
    * A chart of one metric: for each column a series through (x of row i, mean metric of cell (i, column)),

@@ -47,6 +47,38 @@ final class SuiteTable {
     return sb.toString();
   }
 
+  /**
+   * For cells with cross-validation: which grid value each seed's run used, and the mean validation metric
+   * it won with. Empty when the suite selects nothing.
+   */
+  static String selections(SuiteSpec s, Map<SuiteRunner.Group, SuiteRunner.Selection> chosen) {
+    if (chosen.isEmpty()) return "";
+    StringBuilder sb = new StringBuilder();
+    SuiteSpec.Select any = chosen.keySet().iterator().next().select();
+    sb.append("**Chosen by ").append(any.foldCount()).append("-fold cross-validation on the training part** (per seed: ")
+        .append("the grid value with the best mean ").append(any.metricPath()).append(" over folds, shown in brackets)\n\n| |");
+    List<SuiteSpec.Cell> cols = s.columns().stream()
+        .filter(c -> chosen.keySet().stream().anyMatch(g -> g.candidates().get(0).full().column().equals(c.label()))).toList();
+    for (SuiteSpec.Cell c : cols) sb.append(' ').append(c.label()).append(" |");
+    sb.append("\n|---|").append("---|".repeat(cols.size())).append('\n');
+    for (SuiteSpec.Cell r : s.rows()) {
+      sb.append("| ").append(r.label()).append(" |");
+      for (SuiteSpec.Cell c : cols) {
+        List<String> parts = new ArrayList<>();
+        chosen.forEach((g, sel) -> {
+          SuiteRunner.Job j = sel.chosen().full();
+          if (j.row().equals(r.label()) && j.column().equals(c.label())) {
+            parts.add("seed " + j.seed() + ": " + SuiteRunner.label(sel.chosen().choice()) + " ("
+                + String.format(Locale.ROOT, "%.4f", sel.scores().get(g.candidates().indexOf(sel.chosen()))) + ")");
+          }
+        });
+        sb.append(' ').append(parts.isEmpty() ? "—" : String.join("; ", parts)).append(" |");
+      }
+      sb.append('\n');
+    }
+    return sb.append('\n').toString();
+  }
+
   static String cell(List<Double> v) {
     if (v.isEmpty()) return "—";
     double mean = v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
