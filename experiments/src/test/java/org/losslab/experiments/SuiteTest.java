@@ -113,7 +113,7 @@ class SuiteTest {
     }
     String table = Files.readString(dir.resolve("t.md"));
     assertTrue(table.contains("Chosen by 2-fold cross-validation"), table);
-    assertTrue(table.matches("(?s).*\\| blobs \\| seed 1: lr=0\\.1 \\(0\\.\\d{4}\\) \\|.*"), table);
+    assertTrue(table.matches("(?s).*\\| blobs \\| seed 1: \\*\\*lr=0\\.1\\*\\* \\(0\\.\\d{4}; lr=1\\.0E-7 0\\.\\d{4}\\) \\|.*"), table);
     // the fold runs trained on half of train, validated on the other half, with the same noisy labels
     try (Stream<Path> s = Files.list(dir.resolve("runs"))) {
       long folds = s.filter(p -> {

@@ -56,7 +56,7 @@ final class SuiteTable {
     StringBuilder sb = new StringBuilder();
     SuiteSpec.Select any = chosen.keySet().iterator().next().select();
     sb.append("**Chosen by ").append(any.foldCount()).append("-fold cross-validation on the training part** (per seed: ")
-        .append("the grid value with the best mean ").append(any.metricPath()).append(" over folds, shown in brackets)\n\n| |");
+        .append("the grid value with the best mean ").append(any.metricPath()).append(" over folds, in bold; every candidate's mean in brackets)\n\n| |");
     List<SuiteSpec.Cell> cols = s.columns().stream()
         .filter(c -> chosen.keySet().stream().anyMatch(g -> g.candidates().get(0).full().column().equals(c.label()))).toList();
     for (SuiteSpec.Cell c : cols) sb.append(' ').append(c.label()).append(" |");
@@ -68,8 +68,14 @@ final class SuiteTable {
         chosen.forEach((g, sel) -> {
           SuiteRunner.Job j = sel.chosen().full();
           if (j.row().equals(r.label()) && j.column().equals(c.label())) {
-            parts.add("seed " + j.seed() + ": " + SuiteRunner.label(sel.chosen().choice()) + " ("
-                + String.format(Locale.ROOT, "%.4f", sel.scores().get(g.candidates().indexOf(sel.chosen()))) + ")");
+            List<String> others = new ArrayList<>();
+            for (int i = 0; i < g.candidates().size(); i++) {
+              if (g.candidates().get(i) == sel.chosen()) continue;
+              others.add(SuiteRunner.label(g.candidates().get(i).choice()) + " " + String.format(Locale.ROOT, "%.4f", sel.scores().get(i)));
+            }
+            parts.add("seed " + j.seed() + ": **" + SuiteRunner.label(sel.chosen().choice()) + "** ("
+                + String.format(Locale.ROOT, "%.4f", sel.scores().get(g.candidates().indexOf(sel.chosen())))
+                + (others.isEmpty() ? "" : "; " + String.join(", ", others)) + ")");
           }
         });
         sb.append(' ').append(parts.isEmpty() ? "—" : String.join("; ", parts)).append(" |");
