@@ -25,8 +25,7 @@ public final class Evaluator {
 
   public EvalResult evaluate(MultiLayerNetwork net, Dataset data, Batches batches) {
     int n = data.size();
-    int last = net.getnLayers() - 1;
-    BaseOutputLayer<?> out = (BaseOutputLayer<?>) net.getLayer(last);
+    BaseOutputLayer<?> out = (BaseOutputLayer<?>) net.getLayer(net.getnLayers() - 1);
     ILossFunction loss = out.layerConf().getLossFn();
     double lossSum = 0;
     long correct = 0;
@@ -36,9 +35,7 @@ public final class Evaluator {
       int count = end - start;
       INDArray x = batches.features().get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
       INDArray y = batches.labels().get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
-      // Activations of the layer below the output, then the output's pre-activation (no dropout).
-      INDArray below = last == 0 ? x : net.feedForwardToLayer(last - 1, x, false).get(last);
-      INDArray pre = below.mmul(out.getParam("W")).addiRowVector(out.getParam("b"));
+      INDArray pre = preActivation(net, x);
       lossSum += loss.computeScoreArray(y, pre.dup(), out.layerConf().getActivationFn(), null).sumNumber().doubleValue();
       double[][] s = pre.toDoubleMatrix();
       for (int i = 0; i < count; i++) {
@@ -56,5 +53,34 @@ public final class Evaluator {
     Map<Integer, Double> tk = new LinkedHashMap<>();
     for (int k = 0; k < topK.size(); k++) tk.put(topK.get(k), topCorrect[k] / (double) n);
     return new EvalResult(n, lossSum / n, correct / (double) n, tk);
+  }
+
+  /** The predicted class of every sample: argmax of the output pre-activation (one column: 1 when > 0). */
+  public int[] predict(MultiLayerNetwork net, Batches batches) {
+    int n = (int) batches.features().rows();
+    int[] pred = new int[n];
+    for (int start = 0; start < n; start += batchSize) {
+      int end = Math.min(n, start + batchSize);
+      double[][] s = preActivation(net, batches.features().get(NDArrayIndex.interval(start, end), NDArrayIndex.all()))
+          .toDoubleMatrix();
+      for (int i = 0; i < s.length; i++) {
+        if (s[i].length == 1) {
+          pred[start + i] = s[i][0] > 0 ? 1 : 0;
+          continue;
+        }
+        int best = 0;
+        for (int c = 1; c < s[i].length; c++) if (s[i][c] > s[i][best]) best = c;
+        pred[start + i] = best;
+      }
+    }
+    return pred;
+  }
+
+  /** Activations of the layer below the output, then the output's pre-activation (inference: no dropout). */
+  private static INDArray preActivation(MultiLayerNetwork net, INDArray x) {
+    int last = net.getnLayers() - 1;
+    BaseOutputLayer<?> out = (BaseOutputLayer<?>) net.getLayer(last);
+    INDArray below = last == 0 ? x : net.feedForwardToLayer(last - 1, x, false).get(last);
+    return below.mmul(out.getParam("W")).addiRowVector(out.getParam("b"));
   }
 }

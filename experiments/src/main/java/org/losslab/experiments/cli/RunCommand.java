@@ -86,6 +86,14 @@ final class RunCommand implements Callable<Integer> {
     if (s.get("final_test") instanceof Map<?, ?> t) {
       ((Map<String, Object>) t).forEach((k, v) -> System.out.printf(Locale.ROOT, "test %-12s %.4f%n", k, ((Number) v).doubleValue()));
     }
+    if (s.get("final_train") instanceof Map<?, ?> t) {
+      System.out.printf(Locale.ROOT, "train accuracy    %.4f (on the labels it was trained on)%n", ((Number) t.get("accuracy")).doubleValue());
+    }
+    if (s.get("noisy_train") instanceof Map<?, ?> nt) {
+      System.out.printf(Locale.ROOT, "noisy labels      %,d corrupted: %.1f%% memorized, %.1f%% recovered; clean train accuracy %.4f%n",
+          ((Number) nt.get("corrupted_samples")).longValue(), 100 * ((Number) nt.get("memorized")).doubleValue(),
+          100 * ((Number) nt.get("recovered")).doubleValue(), ((Number) nt.get("clean_accuracy")).doubleValue());
+    }
     System.out.printf(Locale.ROOT, "parameters        %,d%n", ((Number) s.get("parameters")).longValue());
     System.out.printf(Locale.ROOT, "optimizer state   %,d bytes (%.3f floats/param)%n", ((Number) s.get("optimizer_state_bytes")).longValue(),
         ((Number) s.get("optimizer_state_floats_per_param")).doubleValue());

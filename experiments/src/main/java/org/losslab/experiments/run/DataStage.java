@@ -11,8 +11,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /** The descriptor's data section handed to the datasets module's pipeline (load, split, scale, noise). */
 public final class DataStage {
-  /** The parts a run uses and what they are, for provenance. */
-  public record Prepared(Dataset train, Dataset validation, Dataset test, Map<String, String> provenance) {}
+  /** The parts a run uses, the train labels before any noise, and what they are, for provenance. */
+  public record Prepared(Dataset train, Dataset validation, Dataset test, int[] cleanTrainLabels,
+                         Map<String, String> provenance) {}
 
   private DataStage() {}
 
@@ -35,7 +36,8 @@ public final class DataStage {
     add(prov, "train", p.train());
     if (p.validation() != null) add(prov, "validation", p.validation());
     add(prov, "test", p.test());
-    return new Prepared(cast(p.train(), dtype), p.validation() == null ? null : cast(p.validation(), dtype), cast(p.test(), dtype), prov);
+    return new Prepared(cast(p.train(), dtype), p.validation() == null ? null : cast(p.validation(), dtype), cast(p.test(), dtype),
+        p.cleanTrainLabels(), prov);
   }
 
   private static void add(Map<String, String> prov, String part, Dataset d) {

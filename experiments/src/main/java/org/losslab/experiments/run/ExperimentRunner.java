@@ -56,6 +56,9 @@ public final class ExperimentRunner {
     TrainResult r = trainer.fit(data.train(), data.validation(), data.test());
     Map<String, Object> summary = summary(d, r, opt, (System.nanoTime() - t0) / 1e9, data);
     if (net.getFlattenedGradients() != null) summary.put("max_abs_weight", maxAbsWeight(net));
+    if (!"diverged".equals(r.status())) {
+      summary.putAll(TrainFit.measure(net, data.train(), data.cleanTrainLabels(), d.evaluation().topK()));
+    }
     run.writeSummary(summary);
     return new Outcome(run.path(), r, summary);
   }
