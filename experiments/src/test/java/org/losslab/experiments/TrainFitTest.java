@@ -59,5 +59,7 @@ class TrainFitTest {
     double acc = num((Map<?, ?>) s.get("final_train"), "accuracy");
     assertTrue(acc > 0.5 && acc <= 1, s.toString());
     assertFalse(s.containsKey("noisy_train"), s.toString());
+    double test = num((Map<?, ?>) s.get("final_test"), "accuracy");
+    assertEquals(acc - test, num(s, "train_test_gap"), 1e-12);
   }
 }

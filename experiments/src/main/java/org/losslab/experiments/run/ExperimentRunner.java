@@ -58,6 +58,10 @@ public final class ExperimentRunner {
     if (net.getFlattenedGradients() != null) summary.put("max_abs_weight", maxAbsWeight(net));
     if (!"diverged".equals(r.status())) {
       summary.putAll(TrainFit.measure(net, data.train(), data.cleanTrainLabels(), d.evaluation().topK()));
+      if (summary.get("final_test") instanceof Map<?, ?> test && summary.get("final_train") instanceof Map<?, ?> train) {
+        // generalisation gap: train accuracy (on the labels trained on) minus test accuracy
+        summary.put("train_test_gap", (Double) train.get("accuracy") - (Double) test.get("accuracy"));
+      }
     }
     run.writeSummary(summary);
     return new Outcome(run.path(), r, summary);
