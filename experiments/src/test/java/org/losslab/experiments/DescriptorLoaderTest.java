@@ -1,6 +1,7 @@
 package org.losslab.experiments;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,6 +56,18 @@ class DescriptorLoaderTest {
     assertEquals(7, d.training().epochs());
     assertEquals(List.of(3), d.model().hidden());
     assertEquals("cosine", d.schedule().type());
+  }
+
+  @Test
+  void batchNormIsOptInAndLeavesOtherDescriptorsAsTheyResolvedBefore() throws Exception {
+    String plain = DescriptorLoader.yaml().writeValueAsString(DescriptorLoader.parse(GOOD, "x.yaml", List.of()));
+    // absent (and false) do not appear, so the hash of every earlier descriptor, and its finished runs, stay valid
+    assertFalse(plain.contains("batch_norm"), plain);
+    assertEquals(plain, DescriptorLoader.yaml().writeValueAsString(
+        DescriptorLoader.parse(GOOD, "x.yaml", List.of("model.batch_norm=false"))));
+    Descriptor bn = DescriptorLoader.parse(GOOD, "x.yaml", List.of("model.batch_norm=true"));
+    assertTrue(DescriptorLoader.yaml().writeValueAsString(bn).contains("batch_norm: true"));
+    assertEquals("model.batch_norm", only(GOOD, "model.batch_norm=true", "model.type=linear").key());
   }
 
   @Test

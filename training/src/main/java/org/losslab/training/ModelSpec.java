@@ -12,14 +12,21 @@ import java.util.List;
  * @param channels   convolution channels per conv block (cnn)
  * @param kernel     square convolution kernel size (cnn)
  * @param init       weight initialisation as DL4J names it ({@code xavier}, {@code relu}, ...)
+ * @param batchNorm  mlp: a batch normalisation after each hidden layer's activation (as EnsLoss's TabMLP)
  */
 public record ModelSpec(String type, List<Integer> hidden, String activation, double dropout,
-                        List<Integer> channels, int kernel, String init) {
+                        List<Integer> channels, int kernel, String init, boolean batchNorm) {
   public static final List<String> TYPES = List.of("linear", "mlp", "cnn");
 
   public ModelSpec {
     hidden = hidden == null ? List.of() : List.copyOf(hidden);
     channels = channels == null ? List.of() : List.copyOf(channels);
+  }
+
+  /** Without batch normalisation. */
+  public ModelSpec(String type, List<Integer> hidden, String activation, double dropout, List<Integer> channels,
+                   int kernel, String init) {
+    this(type, hidden, activation, dropout, channels, kernel, init, false);
   }
 
   public static ModelSpec mlp(List<Integer> hidden, String activation) {

@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -63,6 +64,7 @@ public final class Models {
           DenseLayer.Builder d = new DenseLayer.Builder().nIn(in).nOut(width).activation(hiddenAct);
           if (spec.dropout() > 0) d.dropOut(new Dropout(1.0 - spec.dropout()));
           lb.layer(layer++, d.build());
+          if (spec.batchNorm()) lb.layer(layer++, new BatchNormalization.Builder().nIn(width).nOut(width).build());
           in = width;
         }
         nIn = in;

@@ -1,8 +1,11 @@
 package org.losslab.training;
 
+import java.util.List;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.losslab.optimizers.ParamRole;
+import org.losslab.optimizers.ParamTensor;
 import org.losslab.optimizers.ParameterTable;
 import org.losslab.optimizers.StepContext;
 import org.losslab.optimizers.TensorUpdater;
@@ -25,6 +28,8 @@ final class StepHookListener extends BaseTrainingListener {
   private int epoch;
   private boolean clipped;
   private double lastDataLoss;
+  private INDArray statisticsOf;
+  private List<INDArray> statistics = List.of();
 
   StepHookListener(TensorUpdater tensorUpdater, boolean regularized) {
     this.tensorUpdater = tensorUpdater;
@@ -53,6 +58,29 @@ final class StepHookListener extends BaseTrainingListener {
     return clipped;
   }
 
+  /**
+   * Scales the gradient to the global norm bound. DL4J gradients are batch sums; the bound applies to the
+   * batch-mean gradient, as in PyTorch. BatchNorm's running-statistics updates ride in the same vector
+   * (role STATISTIC): they are left out of the norm and not scaled.
+   */
+  private void clip(MultiLayerNetwork net, INDArray grad) {
+    if (grad != statisticsOf) {
+      statistics = ParameterTable.of(net).stream().filter(t -> t.role() == ParamRole.STATISTIC).map(ParamTensor::gradient).toList();
+      statisticsOf = grad;
+    }
+    double sumSq = grad.norm2Number().doubleValue();
+    sumSq *= sumSq;
+    for (INDArray s : statistics) sumSq -= Math.pow(s.norm2Number().doubleValue(), 2);
+    double norm = Math.sqrt(Math.max(0, sumSq)) / batchSize;
+    if (!Double.isFinite(norm)) throw new NonFiniteLossException(step, epoch, norm);
+    if (norm > clipNorm) {
+      List<INDArray> kept = statistics.stream().map(INDArray::dup).toList();
+      grad.muli(clipNorm / norm);
+      for (int i = 0; i < kept.size(); i++) statistics.get(i).assign(kept.get(i));
+      clipped = true;
+    }
+  }
+
   @Override
   public void onGradientCalculation(Model model) {
     double score = model.score();
@@ -61,15 +89,7 @@ final class StepHookListener extends BaseTrainingListener {
     INDArray params = model.params();
     INDArray grad = model.gradient().gradient();
     hook.beforeUpdate(params, grad);
-    if (clipNorm > 0) {
-      // DL4J gradients are batch sums; the bound applies to the batch-mean gradient, as in PyTorch.
-      double norm = grad.norm2Number().doubleValue() / batchSize;
-      if (!Double.isFinite(norm)) throw new NonFiniteLossException(step, epoch, norm);
-      if (norm > clipNorm) {
-        grad.muli(clipNorm / norm);
-        clipped = true;
-      }
-    }
+    if (clipNorm > 0) clip((MultiLayerNetwork) model, grad);
     if (tensorUpdater != null) {
       // (re)bind when DL4J hands out a different gradient vector than the one the views were taken from
       if (grad != boundGradient) {

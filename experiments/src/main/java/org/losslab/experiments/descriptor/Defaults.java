@@ -28,7 +28,7 @@ final class Defaults {
     Model m = d.model();
     m = new Model(m.type(), or(m.hidden(), "linear".equals(m.type()) ? List.of() : List.of(256)), or(m.activation(), "relu"),
         or(m.dropout(), 0.0), or(m.channels(), "cnn".equals(m.type()) ? List.of(16, 32) : List.of()), or(m.kernel(), 5),
-        or(m.init(), "xavier"));
+        or(m.init(), "xavier"), Boolean.TRUE.equals(m.batchNorm()) ? Boolean.TRUE : null);
     Method loss = new Method(d.loss().name(), or(d.loss().params(), Map.of()));
     Method opt = new Method(d.optimizer().name(), or(d.optimizer().params(), Map.of()));
     Schedule s = d.schedule() == null ? new Schedule(null, null, null, null, null, null) : d.schedule();

@@ -22,8 +22,14 @@ public record Descriptor(String name, String description, Data data, Model model
   /** Label noise injected into the training (and validation) labels; test labels stay clean. */
   public record Noise(String type, Double rate) {}
 
+  /**
+   * The network. {@code batchNorm} (mlp only) puts a batch normalisation after each hidden activation; it is
+   * null unless true, so descriptors without it resolve (and hash) as before it existed.
+   */
   public record Model(String type, List<Integer> hidden, String activation, Double dropout, List<Integer> channels,
-                      Integer kernel, String init) {}
+                      Integer kernel, String init,
+                      @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                      Boolean batchNorm) {}
 
   /** A registered loss or optimizer and its parameters (validated against the registry record). */
   public record Method(String name, Map<String, Object> params) {}

@@ -69,6 +69,9 @@ final class DescriptorValidator {
     }
     if (m.dropout() < 0 || m.dropout() >= 1) p.add("model.dropout", m.dropout() + " is outside [0, 1) (it is the probability of dropping a unit)");
     if (m.kernel() < 1) p.add("model.kernel", "kernel size must be >= 1, got " + m.kernel());
+    if (m.batchNorm() != null && !"mlp".equals(m.type())) {
+      p.add("model.batch_norm", "batch normalisation is available for model type mlp only, not " + m.type());
+    }
     check(p, "model.activation", () -> Models.activation(m.activation()));
     check(p, "model.init", () -> Models.weightInit(m.init()));
 

@@ -68,13 +68,14 @@ public final class ExperimentRunner {
   }
 
   /**
-   * The largest |w| over all weights (biases excluded): with decoupled decay lambda, Lion keeps it within
+   * The largest |w| over all weights (biases and normalisation statistics excluded): with decoupled decay lambda, Lion keeps it within
    * 1/lambda (Lion-K paper); useful for any run's sanity.
    */
   static double maxAbsWeight(MultiLayerNetwork net) {
     double max = 0;
     for (var t : org.losslab.optimizers.ParameterTable.of(net)) {
-      if (t.role() == org.losslab.optimizers.ParamRole.BIAS) continue;
+      // biases and BatchNorm's running statistics are not weights
+      if (t.role() == org.losslab.optimizers.ParamRole.BIAS || t.role() == org.losslab.optimizers.ParamRole.STATISTIC) continue;
       max = Math.max(max, t.param().amaxNumber().doubleValue());
     }
     return max;

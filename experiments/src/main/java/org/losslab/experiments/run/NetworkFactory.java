@@ -65,7 +65,8 @@ public final class NetworkFactory {
     ILossFunction loss = Losses.create(d.loss().name(), d.loss().params());
     var schedule = schedule(train);
     Descriptor.Model m = d.model();
-    ModelSpec spec = new ModelSpec(m.type(), m.hidden(), m.activation(), m.dropout(), m.channels(), m.kernel(), m.init());
+    ModelSpec spec = new ModelSpec(m.type(), m.hidden(), m.activation(), m.dropout(), m.channels(), m.kernel(), m.init(),
+        Boolean.TRUE.equals(m.batchNorm()));
     Nd4j.getRandom().setSeed(d.training().seed());
     return Models.build(spec, train.sampleShape(), train.numClasses(), loss, optimizer, schedule, d.training().seed(), dtype);
   }
