@@ -84,6 +84,20 @@ public final class BuiltinLosses implements LossProvider {
             .note("unverified", "the softplus/mean normalisation follows the reference code")
             .factory(p -> new LdrKlLoss(p.getDouble("margin"), p.getDouble("lambda"), p.getBoolean("rescale")))
             .build(),
+        MethodInfo.<ILossFunction>builder("ldr-topk-kl")
+            .description("Top-k LDR-KL: the label-DRO maximum over {p in simplex : p_j <= 1/k} with the KL regulariser "
+                + "(a capped softmax); k = 1 is ldr-kl, k = K the linear noise-tolerant limit.")
+            .paper(LDR_PAPER + "; Yang, opt4ml.org section 2.5")
+            .param(ParamSpec.real("margin", 0.1, 0, true, INF, false, "margin c added to the non-label classes"))
+            .param(ParamSpec.real("lambda", 10.0, 0, false, INF, false, "KL regularisation weight"))
+            .param(ParamSpec.integer("k", 2, 1, 1_000_000, "cap 1/k on each class's weight; at most the number of classes"))
+            .param(ParamSpec.flag("rescale", true,
+                "z = softplus(o) / mean softplus(o) as LDR-KL's reference code; false: raw logits"))
+            .note("output", LOGITS)
+            .note("unverified", "not in the reference code; the capped-softmax maximiser is derived from KKT (card 2)")
+            .factory(p -> new LdrTopKKlLoss(p.getDouble("margin"), p.getDouble("lambda"), p.getInt("k"),
+                p.getBoolean("rescale")))
+            .build(),
         MethodInfo.<ILossFunction>builder("aldr-kl")
             .description("Adaptive LDR-KL: a per-sample lambda_i, updated once per step by one fixed-point step "
                 + "towards max over lambda of psi_lambda - alpha log K/(2 lambda0) (lambda - lambda0)^2.")

@@ -97,6 +97,30 @@ class CardExamplesTest {
     assertArray(new double[] {g0, g1, g2}, l.computeGradient(Y0, O, IDENTITY, null), TOL, "gradient");
   }
 
+  /** Top-k LDR-KL has no example of its own in the card; its two ends are card values. */
+  @ParameterizedTest(name = "c={0} lambda={1} rescale={2}")
+  @CsvSource({
+      "0.1, 10, false, -1.363461, -0.617974, 0.332118, 0.285856",
+      "0.1, 10, true,  -0.783202, -0.281310, 0.330929, 0.138596",
+      "2.0, 1,  true,   0.547089, -0.370358, 0.462770, 0.146078"})
+  void ldrTopKWithKOneIsTheLdrKlTable(double c, double lambda, boolean rescale, double loss, double g0, double g1,
+                                     double g2) {
+    LdrTopKKlLoss l = new LdrTopKKlLoss(c, lambda, 1, rescale);
+    assertEquals(loss, score(l, Y0, O), TOL);
+    assertArray(new double[] {g0, g1, g2}, l.computeGradient(Y0, O, IDENTITY, null), TOL, "gradient");
+  }
+
+  @Test
+  void ldrTopKWithKEqualToTheClassesIsTheMeanMargin() {
+    // p is forced uniform, so psi = mean_j (c [j != y] + z_j - z_y) on the card's code scores z, whatever lambda
+    double[] z = {1.868859, 0.855888, 0.275252};
+    double mean = (0 + (0.1 + z[1] - z[0]) + (0.1 + z[2] - z[0])) / 3;
+    assertEquals(-0.802193, mean, TOL);
+    for (double lambda : new double[] {0.01, 1, 10}) {
+      assertEquals(mean, score(new LdrTopKKlLoss(0.1, lambda, 3, true), Y0, O), TOL);
+    }
+  }
+
   @Test
   void ldrKlSanityCeMinusLogK() {
     assertEquals(-0.857301, score(new LdrKlLoss(0, 1, false), Y0, O), TOL);

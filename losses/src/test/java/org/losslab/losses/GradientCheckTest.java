@@ -37,6 +37,9 @@ class GradientCheckTest {
     out.add(Arguments.of("gce", Map.of("q", 0.05)));
     out.add(Arguments.of("ldr-kl", Map.of("rescale", false)));
     out.add(Arguments.of("ldr-kl", Map.of("margin", 2.0, "lambda", 1.0)));
+    out.add(Arguments.of("ldr-topk-kl", Map.of("k", 1)));
+    out.add(Arguments.of("ldr-topk-kl", Map.of("k", 3, "margin", 1.0, "lambda", 0.5)));
+    out.add(Arguments.of("ldr-topk-kl", Map.of("k", 4, "rescale", false)));
     out.add(Arguments.of("aldr-kl", Map.of("softplus", true)));
     out.add(Arguments.of("aldr-kl", Map.of("rescale", false)));
     out.add(Arguments.of("aldr-kl", Map.of("rescale", false, "softplus", true, "margin", 1.0, "lambda0", 1.0,

@@ -150,7 +150,38 @@ class NaiveReferenceTest {
     return q;
   }
 
+  /**
+   * Top-k LDR-KL's maximiser p_j = min(1/k, exp(a_j/lambda)/Z), a_j = c[j != y] + z_j - z_y, found by bisection
+   * on Z (sum_j p_j falls as Z grows), not by the loss's sort; written into p, the maximum returned.
+   */
+  static double cappedDro(double[] z, int y, double c, double lambda, int k, double[] p) {
+    double[] a = new double[z.length];
+    double lo = 0;
+    double hi = 0;
+    for (int j = 0; j < z.length; j++) {
+      a[j] = (j == y ? 0 : c) + z[j] - z[y];
+      hi += Math.exp(a[j] / lambda);
+    }
+    for (int it = 0; it < 300; it++) {
+      double mid = 0.5 * (lo + hi);
+      double sum = 0;
+      for (double v : a) sum += Math.min(1.0 / k, Math.exp(v / lambda) / mid);
+      if (sum > 1) lo = mid; else hi = mid;
+    }
+    double value = 0;
+    for (int j = 0; j < z.length; j++) {
+      p[j] = Math.min(1.0 / k, Math.exp(a[j] / lambda) / hi);
+      value += p[j] * (a[j] - lambda * Math.log(z.length * p[j]));
+    }
+    return value;
+  }
+
   static Naive naiveLdrKl(double c, double lambda, boolean rescale) {
+    return naiveLdr(c, lambda, 0, rescale);
+  }
+
+  /** LDR-KL (topK 0: the closed form) or top-k LDR-KL (by {@link #cappedDro}), card 2's softplus / mean chain. */
+  static Naive naiveLdr(double c, double lambda, int topK, boolean rescale) {
     return new Naive() {
       double[] s(double[] o) {
         return Arrays.stream(o).map(v -> Math.log(1 + Math.exp(v))).toArray();
@@ -164,11 +195,15 @@ class NaiveReferenceTest {
       }
 
       public double value(double[] o, int y) {
-        return psi(z(o), y, c, lambda);
+        return topK == 0 ? psi(z(o), y, c, lambda) : cappedDro(z(o), y, c, lambda, topK, new double[o.length]);
       }
 
       public double[] gradient(double[] o, int y) {
         double[] g = psiGrad(z(o), y, c, lambda);
+        if (topK > 0) {
+          cappedDro(z(o), y, c, lambda, topK, g);   // Danskin: the maximiser, less the label
+          g[y] -= 1;
+        }
         if (!rescale) return g;
         // card: sigma(o_j) [g_j / m - sum_k g_k s_k / (K m^2)]
         double[] s = s(o);
@@ -280,6 +315,16 @@ class NaiveReferenceTest {
       compare(new LdrKlLoss(0.1, 10, false), naiveLdrKl(0.1, 10, false), seed, 2.0);
       compare(new LdrKlLoss(2, 1, true), naiveLdrKl(2, 1, true), seed, 2.0);
       compare(new LdrKlLoss(1, 0.3, false), naiveLdrKl(1, 0.3, false), seed, 2.0);
+    }
+  }
+
+  @Test
+  void ldrTopKKl() {
+    for (long seed = 1; seed <= 3; seed++) {
+      for (int k = 1; k <= K; k++) {
+        compare(new LdrTopKKlLoss(0.1, 10, k, true), naiveLdr(0.1, 10, k, true), seed, 2.0);
+        compare(new LdrTopKKlLoss(1, 0.3, k, false), naiveLdr(1, 0.3, k, false), seed, 4.0);
+      }
     }
   }
 

@@ -20,7 +20,7 @@ class RegistryTest {
   @Test
   void everyLossIsRegistered() {
     assertTrue(Losses.registry().names().containsAll(List.of("cross-entropy", "mse", "comp-sum", "sum-exp", "gce",
-        "mae", "ldr-kl", "aldr-kl", "z-loss", "ensloss", "bce", "hinge", "exponential")), Losses.registry().names()
+        "mae", "ldr-kl", "ldr-topk-kl", "aldr-kl", "z-loss", "ensloss", "bce", "hinge", "exponential")), Losses.registry().names()
         .toString());
     for (MethodInfo<ILossFunction> info : Losses.registry().all()) {
       assertFalse(info.description().isBlank(), info.name());

@@ -31,6 +31,7 @@ class SerializationTest {
       "comp-sum", Map.of("tau", 0.37),
       "gce", Map.of("q", 0.3),
       "ldr-kl", Map.of("margin", 0.7, "lambda", 3.0, "rescale", false),
+      "ldr-topk-kl", Map.of("margin", 0.3, "lambda", 2.0, "k", 3, "rescale", false),
       "aldr-kl", Map.of("margin", 0.4, "lambda0", 5.0, "alpha", 3.0, "softplus", true, "rescale", false),
       "z-loss", Map.of("a", 2.5, "b", 0.3),
       "ensloss", Map.of("lam", 0.4));

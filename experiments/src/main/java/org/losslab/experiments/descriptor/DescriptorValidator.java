@@ -105,8 +105,9 @@ final class DescriptorValidator {
       if (!metrics.contains(es.metric())) p.add("evaluation.early_stopping.metric", "unknown metric '" + es.metric() + "'; allowed: " + String.join(", ", metrics));
       oneOf(p, "evaluation.early_stopping.mode", es.mode(), List.of("max", "min"));
       if (es.patience() < 1) p.add("evaluation.early_stopping.patience", "must be >= 1, got " + es.patience());
-      if (es.metric().startsWith("val_") && data.validationFraction() == 0) {
-        p.add("evaluation.early_stopping.metric", es.metric() + " needs a validation set: set data.validation_fraction > 0 (early stopping on test data would leak it)");
+      boolean crossValidated = data.options().get("cv_folds") instanceof Number f && f.intValue() > 0;
+      if (es.metric().startsWith("val_") && data.validationFraction() == 0 && !crossValidated) {
+        p.add("evaluation.early_stopping.metric", es.metric() + " needs a validation set: set data.validation_fraction > 0 or data.options.cv_folds (early stopping on test data would leak it)");
       }
     }
     if (blank(d.output().dir())) p.add("output.dir", "must name a folder");
