@@ -57,6 +57,9 @@ class CliTest {
     assertBadInput(dir, replaceOnce(good, "  batch_size: 32", "  batch_size: 32\n  bogus: 1"), "unknown key");
     assertBadInput(dir, replaceOnce(good, "epochs: 2", "epochs: two"), "expected an integer");
     assertBadInput(dir, replaceOnce(good, "name: cross-entropy", "name: nope"), "unknown loss 'nope'");
+    // blobs here have 3 classes: a top-5 loss cannot serve them, and says so before a run directory exists
+    assertBadInput(dir, replaceOnce(good, "name: cross-entropy", "name: ldr-topk-kl\n  params: {k: 5}"),
+        "ldr-topk-kl: k = 5 is more than the 3 classes; allowed: 1..3");
     assertBadInput(dir, replaceOnce(good, "lr: 0.01", "lr: -0.01"), "'lr' = -0.01");
     assertBadInput(dir, replaceOnce(good, "batch_size: 32", "batch_size: 0"), "training.batch_size");
     assertBadInput(dir, replaceOnce(good, "dataset: blobs\n  options: {n: 300, classes: 3, dims: 4, spread: 0.3}",

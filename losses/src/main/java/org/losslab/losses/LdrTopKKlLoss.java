@@ -67,12 +67,18 @@ public class LdrTopKKlLoss extends AbstractLoss {
   }
 
   @Override
+  public void checkClasses(int numClasses) {
+    if (k > numClasses) {
+      throw new IllegalArgumentException("ldr-topk-kl: k = " + k + " is more than the " + numClasses + " classes; allowed: 1.."
+          + numClasses);
+    }
+  }
+
+  @Override
   Eval evaluate(Batch b, Want want) {
     int n = b.rows();
     int cols = b.cols();
-    if (k > cols) {
-      throw new IllegalArgumentException("ldr-topk-kl: k = " + k + " is more than the " + cols + " classes; allowed: 1.." + cols);
-    }
+    checkClasses(cols);
     KlDro.Normalization mode = rescale ? KlDro.Normalization.SOFTPLUS_MEAN : KlDro.Normalization.NONE;
     KlDro.Scores s = KlDro.normalizeAll(b, mode);
     double[] scores = want.score() ? new double[n] : null;

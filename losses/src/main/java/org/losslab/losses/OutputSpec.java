@@ -14,9 +14,20 @@ public interface OutputSpec {
     return numClasses;
   }
 
+  /**
+   * Fails, with a message for users, when the loss cannot serve a problem with this many classes (checked
+   * before training; top-k LDR-KL needs k &lt;= classes). Nothing to check by default.
+   */
+  default void checkClasses(int numClasses) {}
+
   /** The activation a loss needs; identity unless it says otherwise. */
   static Activation activationOf(Object loss) {
     return loss instanceof OutputSpec s ? s.outputActivation() : Activation.IDENTITY;
+  }
+
+  /** {@link #checkClasses} for any loss (losses without an OutputSpec accept every problem). */
+  static void check(Object loss, int numClasses) {
+    if (loss instanceof OutputSpec s) s.checkClasses(numClasses);
   }
 
   static int columnsOf(Object loss, int numClasses) {

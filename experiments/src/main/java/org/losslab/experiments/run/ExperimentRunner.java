@@ -99,6 +99,11 @@ public final class ExperimentRunner {
           + "column), but data set '" + d.data().dataset() + "' has " + data.train().numClasses()
           + " classes; use a binary data set (e.g. sonar, ionosphere, pima, breast-cancer) or a two-class subset");
     }
+    try {
+      org.losslab.losses.OutputSpec.check(org.losslab.losses.Losses.create(info.name(), d.loss().params()), data.train().numClasses());
+    } catch (IllegalArgumentException e) {
+      throw new org.losslab.experiments.cli.UserError("loss.params: " + e.getMessage() + " (data set '" + d.data().dataset() + "')");
+    }
   }
 
   static Map<String, Object> summary(Descriptor d, TrainResult r, Optimizer opt, double seconds, DataStage.Prepared data) {
