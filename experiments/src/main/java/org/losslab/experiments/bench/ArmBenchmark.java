@@ -32,6 +32,7 @@ public final class ArmBenchmark {
     arms.put("gce", List.of("loss.name=gce"));
     arms.put("mae", List.of("loss.name=mae"));
     arms.put("ldr-kl", List.of("loss.name=ldr-kl"));
+    arms.put("ldr-topk-kl k=2", List.of("loss.name=ldr-topk-kl"));
     arms.put("aldr-kl", List.of("loss.name=aldr-kl"));
     arms.put("z-loss", List.of("loss.name=z-loss"));
     return arms;
