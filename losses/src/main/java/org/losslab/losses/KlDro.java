@@ -47,6 +47,17 @@ final class KlDro {
    */
   static AbstractLoss.Eval rows(AbstractLoss.Batch b, AbstractLoss.Want want, Normalization mode, Scores s,
                                 double margin, double[] lambda, double pull, double lambda0) {
+    return rows(b, want, mode, s, margin, lambda, pull, lambda0, KlDro::psi);
+  }
+
+  /** One row's DRO value over normalised scores z[off ..), writing d value / d z into g[0 .. k) (as {@link #psi}). */
+  interface RowValue {
+    double of(double[] z, double[] y, int off, int k, double margin, double lambda, double[] g);
+  }
+
+  /** As above, with another inner maximum than the KL closed form (top-k LDR-KL's capped one). */
+  static AbstractLoss.Eval rows(AbstractLoss.Batch b, AbstractLoss.Want want, Normalization mode, Scores s,
+                                double margin, double[] lambda, double pull, double lambda0, RowValue psi) {
     int n = b.rows();
     int k = b.cols();
     double[] scores = want.score() ? new double[n] : null;
@@ -54,7 +65,7 @@ final class KlDro {
     double[] g = new double[k];
     for (int i = 0; i < n; i++) {
       int off = i * k;
-      double value = psi(s.z(), b.labels(), off, k, margin, lambda[i], g);
+      double value = psi.of(s.z(), b.labels(), off, k, margin, lambda[i], g);
       double d = lambda[i] - lambda0;
       if (scores != null) scores[i] = b.weight(i) * (value - pull * d * d);
       if (grad != null) backprop(g, s.z(), b.logits(), off, k, mode, s.scale()[i], b.weight(i), grad);

@@ -76,28 +76,20 @@ public class LdrTopKKlLoss extends AbstractLoss {
 
   @Override
   Eval evaluate(Batch b, Want want) {
-    int n = b.rows();
     int cols = b.cols();
     checkClasses(cols);
     KlDro.Normalization mode = rescale ? KlDro.Normalization.SOFTPLUS_MEAN : KlDro.Normalization.NONE;
-    KlDro.Scores s = KlDro.normalizeAll(b, mode);
-    double[] scores = want.score() ? new double[n] : null;
-    double[] grad = want.gradient() ? new double[n * cols] : null;
+    double[] lam = new double[b.rows()];
+    Arrays.fill(lam, lambda);
     double[] a = new double[cols];
-    double[] p = new double[cols];
     double[] sorted = new double[2 * cols];
-    for (int i = 0; i < n; i++) {
-      int off = i * cols;
-      double zy = Rows.dot(b.labels(), off, s.z(), off, cols);
-      for (int j = 0; j < cols; j++) a[j] = margin * (1 - b.labels()[off + j]) + s.z()[off + j] - zy;
-      double value = maximize(a, cols, lambda, k, p, sorted);
-      if (scores != null) scores[i] = b.weight(i) * value;
-      if (grad != null) {
-        for (int j = 0; j < cols; j++) p[j] -= b.labels()[off + j];
-        KlDro.backprop(p, s.z(), b.logits(), off, cols, mode, s.scale()[i], b.weight(i), grad);
-      }
-    }
-    return new Eval(scores, grad);
+    return KlDro.rows(b, want, mode, KlDro.normalizeAll(b, mode), margin, lam, 0, lambda, (z, y, off, k, c, l, g) -> {
+      double zy = Rows.dot(y, off, z, off, k);
+      for (int j = 0; j < k; j++) a[j] = c * (1 - y[off + j]) + z[off + j] - zy;
+      double value = maximize(a, k, l, this.k, g, sorted);
+      for (int j = 0; j < k; j++) g[j] -= y[off + j];   // Danskin: d psi / d z = p - y
+      return value;
+    });
   }
 
   /**

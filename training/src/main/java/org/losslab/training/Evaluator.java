@@ -24,6 +24,15 @@ public final class Evaluator {
   }
 
   public EvalResult evaluate(MultiLayerNetwork net, Dataset data, Batches batches) {
+    return evaluate(net, data, batches, null);
+  }
+
+  /**
+   * As {@link #evaluate(MultiLayerNetwork, Dataset, Batches)}, also writing each sample's predicted class
+   * into {@code predictions} (when not null): the argmax of the output pre-activation, the first of tied
+   * maxima; one column: 1 when &gt; 0.
+   */
+  public EvalResult evaluate(MultiLayerNetwork net, Dataset data, Batches batches, int[] predictions) {
     int n = data.size();
     BaseOutputLayer<?> out = (BaseOutputLayer<?>) net.getLayer(net.getnLayers() - 1);
     ILossFunction loss = out.layerConf().getLossFn();
@@ -41,8 +50,15 @@ public final class Evaluator {
       for (int i = 0; i < count; i++) {
         int label = data.label(start + i);
         if (s[i].length == 1) {
-          if ((s[i][0] > 0 ? 1 : 0) == label) correct++;
+          int predicted = s[i][0] > 0 ? 1 : 0;
+          if (predictions != null) predictions[start + i] = predicted;
+          if (predicted == label) correct++;
           continue;
+        }
+        if (predictions != null) {
+          int best = 0;
+          for (int c = 1; c < s[i].length; c++) if (s[i][c] > s[i][best]) best = c;
+          predictions[start + i] = best;
         }
         int above = 0;
         for (double v : s[i]) if (v > s[i][label]) above++;
@@ -53,27 +69,6 @@ public final class Evaluator {
     Map<Integer, Double> tk = new LinkedHashMap<>();
     for (int k = 0; k < topK.size(); k++) tk.put(topK.get(k), topCorrect[k] / (double) n);
     return new EvalResult(n, lossSum / n, correct / (double) n, tk);
-  }
-
-  /** The predicted class of every sample: argmax of the output pre-activation (one column: 1 when > 0). */
-  public int[] predict(MultiLayerNetwork net, Batches batches) {
-    int n = (int) batches.features().rows();
-    int[] pred = new int[n];
-    for (int start = 0; start < n; start += batchSize) {
-      int end = Math.min(n, start + batchSize);
-      double[][] s = preActivation(net, batches.features().get(NDArrayIndex.interval(start, end), NDArrayIndex.all()))
-          .toDoubleMatrix();
-      for (int i = 0; i < s.length; i++) {
-        if (s[i].length == 1) {
-          pred[start + i] = s[i][0] > 0 ? 1 : 0;
-          continue;
-        }
-        int best = 0;
-        for (int c = 1; c < s[i].length; c++) if (s[i][c] > s[i][best]) best = c;
-        pred[start + i] = best;
-      }
-    }
-    return pred;
   }
 
   /** Activations of the layer below the output, then the output's pre-activation (inference: no dropout). */

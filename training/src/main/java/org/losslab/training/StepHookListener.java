@@ -20,7 +20,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class StepHookListener extends BaseTrainingListener {
   private final TensorUpdater tensorUpdater;
   private final boolean regularized;
-  private INDArray boundGradient;
   private StepContext.GradientHook hook = StepContext.GradientHook.NONE;
   private double clipNorm;
   private int batchSize;
@@ -28,7 +27,8 @@ final class StepHookListener extends BaseTrainingListener {
   private int epoch;
   private boolean clipped;
   private double lastDataLoss;
-  private INDArray statisticsOf;
+  /** The gradient vector the tensor views below were taken from. */
+  private INDArray viewsOf;
   private List<INDArray> statistics = List.of();
 
   StepHookListener(TensorUpdater tensorUpdater, boolean regularized) {
@@ -63,11 +63,7 @@ final class StepHookListener extends BaseTrainingListener {
    * batch-mean gradient, as in PyTorch. BatchNorm's running-statistics updates ride in the same vector
    * (role STATISTIC): they are left out of the norm and not scaled.
    */
-  private void clip(MultiLayerNetwork net, INDArray grad) {
-    if (grad != statisticsOf) {
-      statistics = ParameterTable.of(net).stream().filter(t -> t.role() == ParamRole.STATISTIC).map(ParamTensor::gradient).toList();
-      statisticsOf = grad;
-    }
+  private void clip(INDArray grad) {
     double sumSq = grad.norm2Number().doubleValue();
     sumSq *= sumSq;
     for (INDArray s : statistics) sumSq -= Math.pow(s.norm2Number().doubleValue(), 2);
@@ -81,6 +77,20 @@ final class StepHookListener extends BaseTrainingListener {
     }
   }
 
+  /**
+   * Takes the per-tensor views (clipping's statistics, the tensor updater's binding) again when DL4J hands
+   * out a different gradient vector than the one they were taken from.
+   */
+  private void takeViews(MultiLayerNetwork net, INDArray grad) {
+    if (grad.data().address() != net.getFlattenedGradients().data().address()) {
+      throw new IllegalStateException("DL4J's step gradient is not the network's flat gradient vector");
+    }
+    List<ParamTensor> tensors = ParameterTable.of(net);
+    statistics = tensors.stream().filter(t -> t.role() == ParamRole.STATISTIC).map(ParamTensor::gradient).toList();
+    if (tensorUpdater != null) tensorUpdater.bind(tensors);
+    viewsOf = grad;
+  }
+
   @Override
   public void onGradientCalculation(Model model) {
     double score = model.score();
@@ -89,19 +99,9 @@ final class StepHookListener extends BaseTrainingListener {
     INDArray params = model.params();
     INDArray grad = model.gradient().gradient();
     hook.beforeUpdate(params, grad);
-    if (clipNorm > 0) clip((MultiLayerNetwork) model, grad);
-    if (tensorUpdater != null) {
-      // (re)bind when DL4J hands out a different gradient vector than the one the views were taken from
-      if (grad != boundGradient) {
-        MultiLayerNetwork net = (MultiLayerNetwork) model;
-        if (grad.data().address() != net.getFlattenedGradients().data().address()) {
-          throw new IllegalStateException("DL4J's step gradient is not the network's flat gradient vector");
-        }
-        tensorUpdater.bind(ParameterTable.of(net));
-        boundGradient = grad;
-      }
-      tensorUpdater.step(batchSize, step, epoch);
-    }
+    if ((clipNorm > 0 || tensorUpdater != null) && grad != viewsOf) takeViews((MultiLayerNetwork) model, grad);
+    if (clipNorm > 0) clip(grad);
+    if (tensorUpdater != null) tensorUpdater.step(batchSize, step, epoch);
     hook = StepContext.GradientHook.NONE;
   }
 }

@@ -24,13 +24,13 @@ final class TrainFit {
     Evaluator evaluator = new Evaluator(1024, topK);
     Map<String, Object> out = new LinkedHashMap<>();
     Batches batches = new Batches(train, columns, net.params().dataType());
-    EvalResult fit = evaluator.evaluate(net, train, batches);
+    int[] pred = new int[train.size()];
+    EvalResult fit = evaluator.evaluate(net, train, batches, pred);
     out.put("final_train", ExperimentRunner.metrics(fit));
     int corrupted = 0;
     int memorized = 0;
     int recovered = 0;
     int cleanCorrect = 0;
-    int[] pred = evaluator.predict(net, batches);
     for (int i = 0; i < pred.length; i++) {
       if (pred[i] == cleanLabels[i]) cleanCorrect++;
       if (train.label(i) == cleanLabels[i]) continue;
