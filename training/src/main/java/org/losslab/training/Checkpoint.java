@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.deeplearning4j.nn.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.losslab.training.layers.FastLayers;
 import org.losslab.losses.StatefulLoss;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -86,6 +87,7 @@ public final class Checkpoint {
   public static Checkpoint load(Path dir) throws IOException {
     if (!exists(dir)) throw new IOException("no checkpoint in " + dir + " (expected " + MODEL + " and " + STATE + ")");
     MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(dir.resolve(MODEL).toFile(), true);
+    FastLayers.install(net); // a restored network has new layer objects, without losslab's helpers
     if (lossOf(net) instanceof StatefulLoss s) {
       Path f = dir.resolve(LOSS_STATE);
       if (!Files.exists(f)) throw new IOException("checkpoint " + dir + " lacks the loss state " + LOSS_STATE);

@@ -2,6 +2,7 @@ package org.losslab.training;
 
 import java.util.List;
 import java.util.Locale;
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
@@ -15,6 +16,7 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.losslab.losses.OutputSpec;
+import org.losslab.training.layers.FastLayers;
 import org.losslab.optimizers.Optimizer;
 import org.losslab.optimizers.PerTensorUpdaters;
 import org.nd4j.linalg.activations.Activation;
@@ -75,6 +77,9 @@ public final class Models {
               + sampleShape.length + "-D samples");
         }
         List<Integer> channels = spec.channels().isEmpty() ? List.of(16, 32) : spec.channels();
+        // Keep each convolution's pre-activation from the forward pass for backprop: DL4J reuses it only
+        // when a layer helper is set (FastLayers), and otherwise recomputes the whole convolution.
+        b.cacheMode(CacheMode.DEVICE);
         for (int c : channels) {
           lb.layer(layer++, new ConvolutionLayer.Builder(spec.kernel(), spec.kernel()).nOut(c)
               .convolutionMode(org.deeplearning4j.nn.conf.ConvolutionMode.Same).activation(hiddenAct).build());
@@ -107,6 +112,7 @@ public final class Models {
     }
     MultiLayerNetwork net = new MultiLayerNetwork(conf);
     net.init();
+    FastLayers.install(net);
     return net;
   }
 
