@@ -107,6 +107,16 @@ class CliTest {
     Map<?, ?> prov = DescriptorLoader.json().readValue(run.resolve("provenance.json").toFile(), Map.class);
     assertEquals(42, ((Number) prov.get("seed")).intValue());
     assertTrue(prov.containsKey("backend") && prov.containsKey("data") && prov.containsKey("git_commit"), prov.toString());
+    // What bit-reproducibility depends on: the CPU, the native build, the BLAS kernel family, the conv layers.
+    Map<?, ?> nat = (Map<?, ?>) prov.get("native");
+    assertEquals(System.getenv().getOrDefault("OPENBLAS_CORETYPE", "unset (OpenBLAS detects the CPU)"), nat.get("blas_coretype_env"));
+    assertTrue(nat.get("nd4j_native_build").toString().startsWith("linux-x86_64"), nat.toString());
+    assertTrue(nat.get("blas_config").toString().startsWith("OpenBLAS 0.3.19"), nat.toString());
+    assertTrue(!nat.get("blas_kernel").toString().equals("unknown") && !nat.get("cpu_model").toString().isBlank(), nat.toString());
+    if (System.getenv("OPENBLAS_CORETYPE") != null) {
+      assertEquals(System.getenv("OPENBLAS_CORETYPE").toLowerCase(), nat.get("blas_kernel").toString().toLowerCase());
+    }
+    assertEquals("losslab-im2col", nat.get("conv_layers"));
     // The resolved descriptor runs again as it is.
     assertEquals(0, cli("run", run.resolve("descriptor.yaml").toString(), "--dry-run").code());
   }

@@ -28,6 +28,8 @@ public final class ExperimentRunner {
   public static Outcome run(Descriptor d, List<String> commandLine, boolean progress,
                             java.util.function.Consumer<org.losslab.training.EpochMetrics> onEpoch) throws IOException {
     long seed = d.training().seed();
+    // On the CUDA backend an unsupported GPU fails at the first kernel: refuse it before any data or run folder.
+    if (NativeStack.onCuda()) org.losslab.experiments.cli.GpuCheck.verify();
     NetworkFactory factory = new NetworkFactory(d);
     DataStage.Prepared data = factory.data();
     Optimizer opt = factory.optimizer();
@@ -37,6 +39,7 @@ public final class ExperimentRunner {
     String hash = hash(d);
     RunDirectory run = RunDirectory.create(Path.of(d.output().dir()), d, hash);
     run.writeJson("provenance.json", Provenance.collect(seed, commandLine, data.provenance(), hash));
+    NativeStack.warnIfSlowKernels();
 
     TrainerConfig.EarlyStopping es = d.evaluation().earlyStopping() == null ? null
         : new TrainerConfig.EarlyStopping(d.evaluation().earlyStopping().metric(), "max".equals(d.evaluation().earlyStopping().mode()),

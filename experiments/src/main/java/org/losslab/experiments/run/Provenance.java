@@ -27,6 +27,8 @@ public final class Provenance {
     p.put("nd4j_environment", Map.of(
         "blas_vendor", String.valueOf(Nd4j.factory().blas().getBlasVendor()),
         "omp_threads", Nd4j.getEnvironment().maxMasterThreads()));
+    // CPU, native build, BLAS kernels, layer implementation: what bit-reproducibility depends on.
+    p.put("native", NativeStack.describe());
     p.put("default_dtype", Nd4j.dataType().toString());
     p.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
     p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
