@@ -3,9 +3,19 @@ package org.losslab.training;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.losslab.datasets.Dataset;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.MirroringPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
@@ -15,6 +25,12 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * computed with {@code computeScoreArray}, which never advances a stateful loss's per-sample state.
  */
 public final class Evaluator {
+  private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
+      .policyAllocation(AllocationPolicy.OVERALLOCATE).overallocationLimit(0.2)
+      .policyLearning(LearningPolicy.FIRST_LOOP).policyMirroring(MirroringPolicy.FULL)
+      .policySpill(SpillPolicy.REALLOCATE).build();
+  private static final LayerWorkspaceMgr MGR = LayerWorkspaceMgr.builder().defaultWorkspace("LOSSLAB_EVAL", WORKSPACE).build();
+
   private final int batchSize;
   private final List<Integer> topK;
 
@@ -42,11 +58,16 @@ public final class Evaluator {
     for (int start = 0; start < n; start += batchSize) {
       int end = Math.min(n, start + batchSize);
       int count = end - start;
-      INDArray x = batches.features().get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
-      INDArray y = batches.labels().get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
-      INDArray pre = preActivation(net, x);
-      lossSum += loss.computeScoreArray(y, pre.dup(), out.layerConf().getActivationFn(), null).sumNumber().doubleValue();
-      double[][] s = pre.toDoubleMatrix();
+      double[][] s;
+      // One workspace for every batch's arrays: fresh off-heap arrays per batch (DL4J's detached forward pass)
+      // cost more than the forward pass itself on a CNN (page faults on every new megabyte).
+      try (MemoryWorkspace ws = MGR.notifyScopeEntered(ArrayType.ACTIVATIONS)) {
+        INDArray x = batches.features().get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
+        INDArray y = batches.labels().get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
+        INDArray pre = preActivation(net, x);
+        lossSum += loss.computeScoreArray(y, pre.dup(), out.layerConf().getActivationFn(), null).sumNumber().doubleValue();
+        s = pre.toDoubleMatrix();
+      }
       for (int i = 0; i < count; i++) {
         int label = data.label(start + i);
         if (s[i].length == 1) {
@@ -71,11 +92,21 @@ public final class Evaluator {
     return new EvalResult(n, lossSum / n, correct / (double) n, tk);
   }
 
-  /** Activations of the layer below the output, then the output's pre-activation (inference: no dropout). */
+  /**
+   * Activations of the layer below the output, then the output's pre-activation (inference: no dropout), all
+   * in the evaluation workspace: layer by layer with their input preprocessors, as DL4J's own forward pass.
+   */
   private static INDArray preActivation(MultiLayerNetwork net, INDArray x) {
     int last = net.getnLayers() - 1;
     BaseOutputLayer<?> out = (BaseOutputLayer<?>) net.getLayer(last);
-    INDArray below = last == 0 ? x : net.feedForwardToLayer(last - 1, x, false).get(last);
-    return below.mmul(out.getParam("W")).addiRowVector(out.getParam("b"));
+    INDArray a = x;
+    long n = x.size(0);
+    for (int i = 0; i <= last; i++) {
+      InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(i);
+      if (pre != null) a = pre.preProcess(a, (int) n, MGR);
+      if (i < last) a = net.getLayer(i).activate(a, false, MGR);
+    }
+    for (Layer l : net.getLayers()) l.clear(); // no layer keeps a reference into the closing workspace
+    return a.mmul(out.getParam("W")).addiRowVector(out.getParam("b"));
   }
 }

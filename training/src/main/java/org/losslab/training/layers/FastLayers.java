@@ -46,6 +46,14 @@ public final class FastLayers {
     return "CPU".equalsIgnoreCase(backend);
   }
 
+  /** Takes the helpers out again: the layers run DL4J's built-in implementations (benchmarks compare both). */
+  public static void remove(MultiLayerNetwork net) {
+    for (Layer layer : net.getLayers()) {
+      if (layer.getClass() == ConvolutionLayer.class) set(CONV_HELPER, layer, null);
+      else if (layer.getClass() == SubsamplingLayer.class) set(POOL_HELPER, layer, null);
+    }
+  }
+
   /**
    * Whether backprop computes the gradient with respect to the network's input (the first layer's epsilon),
    * which training never reads and attacks and input-gradient methods do. Off after {@link #install}: the first
