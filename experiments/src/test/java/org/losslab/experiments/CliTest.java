@@ -116,7 +116,7 @@ class CliTest {
     if (System.getenv("OPENBLAS_CORETYPE") != null) {
       assertEquals(System.getenv("OPENBLAS_CORETYPE").toLowerCase(), nat.get("blas_kernel").toString().toLowerCase());
     }
-    assertEquals("losslab-im2col", nat.get("conv_layers"));
+    assertEquals("losslab", nat.get("layers"));
     // The resolved descriptor runs again as it is.
     assertEquals(0, cli("run", run.resolve("descriptor.yaml").toString(), "--dry-run").code());
   }

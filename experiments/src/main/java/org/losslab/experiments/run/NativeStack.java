@@ -48,7 +48,7 @@ public final class NativeStack {
     String env = System.getenv("OPENBLAS_CORETYPE");
     m.put("blas_coretype_env", env == null || env.isBlank() ? "unset (OpenBLAS detects the CPU)" : env);
     m.put("omp_threads", Nd4j.getEnvironment().maxMasterThreads());
-    m.put("conv_layers", FastLayers.implementation());
+    m.put("layers", FastLayers.implementation());
     if (onCuda()) {
       try {
         m.put("gpus", org.losslab.experiments.cli.GpuCheck.describe());

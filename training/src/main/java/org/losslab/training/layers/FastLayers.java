@@ -1,6 +1,7 @@
 package org.losslab.training.layers;
 
 import java.lang.reflect.Field;
+import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionHelper;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
@@ -8,7 +9,8 @@ import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
- * Puts losslab's CPU layer helpers into a network's layers. DL4J M2.1 creates a layer's helper in the layer's
+ * Puts losslab's CPU layer helpers into a network's layers, and its {@link FastDenseLayer} in place of DL4J's
+ * dense layer implementation (same configuration and parameters). DL4J M2.1 creates a layer's helper in the layer's
  * constructor, only for cuDNN or oneDNN, and disables even those by default; it has no public setter, so the
  * helper goes into the layer's {@code helper} field. Call it again whenever DL4J builds new layer objects
  * (after {@code init()}, {@code clone()}, or loading a saved network): {@link org.losslab.training.Models} and
@@ -17,6 +19,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 public final class FastLayers {
   private static final Field CONV_HELPER = field(ConvolutionLayer.class);
   private static final Field POOL_HELPER = field(SubsamplingLayer.class);
+  private static final Field LAYER_MAP = declared(MultiLayerNetwork.class, "layerMap");
 
   private FastLayers() {}
 
@@ -34,6 +37,9 @@ public final class FastLayers {
       } else if (layer.getClass() == SubsamplingLayer.class) {
         set(POOL_HELPER, layer, new MaxPooling());
         n++;
+      } else if (FastDenseLayer.swappable(layer)) {
+        replace(net, i, FastDenseLayer.replacing((org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer) layer, i > 0));
+        n++;
       }
     }
     return n;
@@ -48,9 +54,32 @@ public final class FastLayers {
 
   /** Takes the helpers out again: the layers run DL4J's built-in implementations (benchmarks compare both). */
   public static void remove(MultiLayerNetwork net) {
-    for (Layer layer : net.getLayers()) {
+    Layer[] layers = net.getLayers();
+    for (int i = 0; i < layers.length; i++) {
+      Layer layer = layers[i];
       if (layer.getClass() == ConvolutionLayer.class) set(CONV_HELPER, layer, null);
       else if (layer.getClass() == SubsamplingLayer.class) set(POOL_HELPER, layer, null);
+      else if (layer instanceof FastDenseLayer) {
+        var plain = new org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer(layer.conf(), layer.getParam("W").dataType());
+        plain.setIndex(i);
+        plain.setListeners(layer.getListeners());
+        plain.setParamsViewArray(layer.params());
+        plain.setParamTable(layer.paramTable());
+        if (layer.getGradientsViewArray() != null) plain.setBackpropGradientsViewArray(layer.getGradientsViewArray());
+        replace(net, i, plain);
+      }
+    }
+  }
+
+  /** Puts {@code layer} at index {@code i}: the layer array and the by-name map DL4J keeps beside it. */
+  @SuppressWarnings("unchecked")
+  private static void replace(MultiLayerNetwork net, int i, Layer layer) {
+    net.getLayers()[i] = layer;
+    try {
+      Map<String, Layer> byName = (Map<String, Layer>) LAYER_MAP.get(net);
+      if (byName != null) byName.replaceAll((name, old) -> old.getIndex() == i ? layer : old);
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -62,11 +91,12 @@ public final class FastLayers {
   public static void inputGradients(MultiLayerNetwork net, boolean on) {
     Layer first = net.getLayers()[0];
     if (helperOf(first) instanceof Im2colConvolution c) c.inputGradient(on);
+    if (first instanceof FastDenseLayer d) d.inputGradient(on);
   }
 
-  /** What runs convolutions and pooling on this backend: {@code losslab-im2col}, or {@code dl4j-builtin}. */
+  /** Which layer implementations run on this backend: {@code losslab} (these helpers and FastDenseLayer) or {@code dl4j-builtin}. */
   public static String implementation() {
-    return enabled() ? "losslab-im2col" : "dl4j-builtin";
+    return enabled() ? "losslab" : "dl4j-builtin";
   }
 
   /** The helper a convolution layer runs with, or null for DL4J's built-in path. */
@@ -79,12 +109,16 @@ public final class FastLayers {
   }
 
   private static Field field(Class<?> owner) {
+    return declared(owner, "helper");
+  }
+
+  private static Field declared(Class<?> owner, String name) {
     try {
-      Field f = owner.getDeclaredField("helper");
+      Field f = owner.getDeclaredField(name);
       f.setAccessible(true);
       return f;
     } catch (NoSuchFieldException e) {
-      throw new IllegalStateException("DL4J " + owner.getName() + " has no 'helper' field: not M2.1?", e);
+      throw new IllegalStateException("DL4J " + owner.getName() + " has no '" + name + "' field: not M2.1?", e);
     }
   }
 

@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
+import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -23,6 +26,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -75,7 +80,7 @@ class FastLayersTest {
     MultiLayerNetwork builtin = net(DataType.DOUBLE, channels, side, kernel, mode, dilation, bias, pool, 5);
     MultiLayerNetwork fast = net(DataType.DOUBLE, channels, side, kernel, mode, dilation, bias, pool, 5);
     int installed = FastLayers.install(fast);
-    assertEquals(pool > 0 ? 4 : 2, installed);
+    assertEquals(pool > 0 ? 5 : 3, installed); // convolutions, poolings, the dense layer
     FastLayers.inputGradients(fast, true);
     assertArrayEquals(builtin.params().toDoubleVector(), fast.params().toDoubleVector(), 0.0);
 
@@ -174,11 +179,74 @@ class FastLayersTest {
       assertEquals(0, FastLayers.install(n));
       assertNull(FastLayers.helperOf(n.getLayer(0)));
       assertEquals("dl4j-builtin", FastLayers.implementation());
+      assertEquals(org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer.class, n.getLayer(4).getClass());
     } finally {
       System.clearProperty("losslab.layers.builtin");
     }
-    assertEquals(4, FastLayers.install(n));
+    assertEquals(5, FastLayers.install(n));
     assertNotNull(FastLayers.helperOf(n.getLayer(0)));
+    assertEquals("losslab", FastLayers.implementation());
+  }
+
+  /** An MLP: dense (dropout) -> batch norm -> dense -> softmax, as Models builds them. */
+  static MultiLayerNetwork mlp(long seed, double dropout) {
+    var lb = new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.DOUBLE).updater(new NoOp()).list()
+        .layer(new DenseLayer.Builder().nIn(6).nOut(7).activation(Activation.RELU).dropOut(1 - dropout).build())
+        .layer(new BatchNormalization.Builder().nIn(7).nOut(7).build())
+        .layer(new DenseLayer.Builder().nIn(7).nOut(5).activation(Activation.TANH).build())
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(5).nOut(3).activation(Activation.SOFTMAX).build());
+    MultiLayerNetwork net = new MultiLayerNetwork(lb.build());
+    net.init();
+    return net;
+  }
+
+  @Test
+  void fastDenseLayersComputeWhatDl4jsDenseLayersCompute() {
+    MultiLayerNetwork builtin = mlp(3, 0.3);
+    MultiLayerNetwork fast = mlp(3, 0.3);
+    assertEquals(2, FastLayers.install(fast));
+    assertInstanceOf(FastDenseLayer.class, fast.getLayer(0));
+    assertInstanceOf(FastDenseLayer.class, fast.getLayer(2));
+    Nd4j.getRandom().setSeed(6);
+    INDArray x = Nd4j.randn(DataType.DOUBLE, 8, 6);
+    INDArray y = Nd4j.zeros(DataType.DOUBLE, 8, 3);
+    for (int i = 0; i < 8; i++) y.putScalar(i, i % 3, 1.0);
+    for (MultiLayerNetwork n : new MultiLayerNetwork[] {builtin, fast}) {
+      Nd4j.getRandom().setSeed(11); // the same dropout masks in both
+      n.setInput(x);
+      n.setLabels(y);
+      n.computeGradientAndScore();
+    }
+    assertEquals(builtin.score(), fast.score(), 0.0);
+    // Same products in the same order: bit for bit, dropout included.
+    assertArrayEquals(builtin.gradient().gradient().toDoubleVector(), fast.gradient().gradient().toDoubleVector(), 0.0);
+    // The first layer's input gradient: NaN unless asked for, then DL4J's.
+    assertTrue(Double.isNaN(fast.calculateGradients(x, y, null, null).getSecond().getDouble(0)));
+    FastLayers.inputGradients(fast, true);
+    Nd4j.getRandom().setSeed(12);
+    INDArray eb = builtin.calculateGradients(x, y, null, null).getSecond();
+    Nd4j.getRandom().setSeed(12);
+    INDArray ef = fast.calculateGradients(x, y, null, null).getSecond();
+    assertArrayEquals(Nd4j.toFlattened(eb).toDoubleVector(), Nd4j.toFlattened(ef).toDoubleVector(), 0.0);
+    // Inference (no cached pre-activation) and the by-name lookup DL4J keeps beside the layer array.
+    assertArrayEquals(Nd4j.toFlattened(builtin.output(x)).toDoubleVector(), Nd4j.toFlattened(fast.output(x)).toDoubleVector(), 0.0);
+    assertInstanceOf(FastDenseLayer.class, fast.getLayer(fast.getLayer(0).conf().getLayer().getLayerName()));
+    FastLayers.remove(fast);
+    assertEquals(org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer.class, fast.getLayer(0).getClass());
+  }
+
+  @Test
+  void savedAndLoadedNetworksGetTheLayersBack(@TempDir Path dir) throws Exception {
+    MultiLayerNetwork a = net(DataType.FLOAT, 1, 8, 3, ConvolutionMode.Same, 1, true, 2, 5);
+    FastLayers.install(a);
+    File f = dir.resolve("m.zip").toFile();
+    ModelSerializer.writeModel(a, f, true);
+    MultiLayerNetwork b = ModelSerializer.restoreMultiLayerNetwork(f, true);
+    assertNull(FastLayers.helperOf(b.getLayer(0)), "DL4J restores its own layers");
+    assertEquals(5, FastLayers.install(b));
+    assertInstanceOf(FastDenseLayer.class, b.getLayer(4));
+    INDArray x = Nd4j.rand(DataType.FLOAT, 4, 1, 8, 8);
+    assertArrayEquals(Nd4j.toFlattened(a.output(x)).toFloatVector(), Nd4j.toFlattened(b.output(x)).toFloatVector(), 0f);
   }
 
   static void close(INDArray expected, INDArray actual, String what) {
