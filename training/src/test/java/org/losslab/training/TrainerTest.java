@@ -68,6 +68,39 @@ class TrainerTest {
         resumed.network().getUpdater().getStateViewArray().toFloatVector(), 0f);
   }
 
+  /** The same with the CNN and losslab's layer helpers (cached pre-activations, scratch matrices) and dropout. */
+  @Test
+  void cnnResumeEqualsUninterruptedTraining(@TempDir Path dir) throws Exception {
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(4);
+    int size = 120;
+    float[] x = new float[size * 64];
+    int[] y = new int[size];
+    for (int i = 0; i < size; i++) {
+      y[i] = i % 3;
+      for (int p = 0; p < 64; p++) x[i * 64 + p] = (float) (((p / 8) % 3 == y[i] ? 1.0 : 0.0) + 0.5 * rng.nextDouble());
+    }
+    Dataset train = new Dataset("stripes", org.nd4j.linalg.factory.Nd4j.create(x, new long[] {size, 64}), y, 3,
+        new long[] {1, 8, 8}, Map.of());
+    TrainerConfig cfg = new TrainerConfig(3, 16, 5, 1.0, List.of(), null, null, 1, 0, false);
+    int n = 11; // mid-epoch: 8 batches per epoch
+    java.util.function.Supplier<MultiLayerNetwork> cnn = () -> {
+      Optimizer o = Optimizers.create("adam", Map.of("lr", 0.01));
+      return Models.build(new ModelSpec("cnn", List.of(12), "relu", 0.2, List.of(4, 6), 3, "relu"), new long[] {1, 8, 8},
+          3, Losses.create("cross-entropy", Map.of()), o, LrSchedule.constant(0.01), 5, DataType.FLOAT);
+    };
+    MultiLayerNetwork full = cnn.get();
+    new Trainer(full, PlainStep.INSTANCE, cfg.withMaxSteps(2L * n)).fit(train, null, null);
+    MultiLayerNetwork half = cnn.get();
+    Path ck = dir.resolve("ckpt");
+    new Trainer(half, PlainStep.INSTANCE, cfg.withMaxSteps(n).withCheckpoints(ck)).fit(train, null, null);
+    Trainer resumed = Trainer.resume(Checkpoint.load(ck), PlainStep.INSTANCE, cfg.withMaxSteps(2L * n));
+    assertTrue(org.losslab.training.layers.FastLayers.helperOf(resumed.network().getLayer(0)) != null, "helpers after load");
+    resumed.fit(train, null, null);
+    assertArrayEquals(full.params().toFloatVector(), resumed.network().params().toFloatVector(), 0f);
+    assertArrayEquals(full.getUpdater().getStateViewArray().toFloatVector(),
+        resumed.network().getUpdater().getStateViewArray().toFloatVector(), 0f);
+  }
+
   @Test
   void nonFiniteLossStopsBeforeTheUpdateAndKeepsTheCheckpoint(@TempDir Path dir) throws Exception {
     Dataset train = TestData.blobs(200, 3, 4, 1.0, 3);
