@@ -42,7 +42,7 @@ final class FastDenseLayer extends DenseLayer {
     inputGradient = on;
   }
 
-  private boolean plain() {
+  private boolean simple() {
     return !hasLayerNorm() && layerConf().getWeightNoise() == null;
   }
 
@@ -51,7 +51,7 @@ final class FastDenseLayer extends DenseLayer {
     INDArray z = super.preOutput(training, workspaceMgr);
     cachedZ = null;
     cachedFor = null;
-    if (training && plain()) {
+    if (training && simple()) {
       // The activation is applied to z in place next; backprop needs z itself. ACTIVATIONS lives through
       // backprop in DL4J's training pass (it holds every layer's output).
       cachedZ = workspaceMgr.dup(ArrayType.ACTIVATIONS, z);
@@ -74,7 +74,7 @@ final class FastDenseLayer extends DenseLayer {
 
   @Override
   public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-    if (inputGradient || getIndex() != 0 || !plain()) return super.backpropGradient(epsilon, workspaceMgr);
+    if (inputGradient || getIndex() != 0 || !simple()) return super.backpropGradient(epsilon, workspaceMgr);
     // DL4J's backprop, less the input gradient: delta, bias gradient, weight gradient into their views.
     assertInputSet(true);
     INDArray z = preOutputWithPreNorm(true, true, workspaceMgr).getFirst();
@@ -96,14 +96,26 @@ final class FastDenseLayer extends DenseLayer {
 
   /** This layer in place of DL4J's {@code layer}, sharing its configuration, parameters and gradient views. */
   static FastDenseLayer replacing(DenseLayer layer, boolean inputGradient) {
-    FastDenseLayer l = new FastDenseLayer(layer.conf(), layer.getParam(DefaultParamInitializer.WEIGHT_KEY).dataType(),
-        inputGradient);
-    l.setIndex(layer.getIndex());
-    l.setListeners(layer.getListeners());
-    l.setParamsViewArray(layer.params());
-    l.setParamTable(layer.paramTable());
-    if (layer.getGradientsViewArray() != null) l.setBackpropGradientsViewArray(layer.getGradientsViewArray());
-    return l;
+    return wire(layer, new FastDenseLayer(layer.conf(), dataType(layer), inputGradient));
+  }
+
+  /** DL4J's own dense implementation in place of this one (benchmarks compare both). */
+  DenseLayer plain() {
+    return wire(this, new DenseLayer(conf(), dataType(this)));
+  }
+
+  private static DataType dataType(Layer layer) {
+    return layer.getParam(DefaultParamInitializer.WEIGHT_KEY).dataType();
+  }
+
+  /** Gives {@code to} what {@code MultiLayerNetwork.init()} gave {@code from}: index, listeners, parameter and gradient views. */
+  private static <T extends DenseLayer> T wire(Layer from, T to) {
+    to.setIndex(from.getIndex());
+    to.setListeners(from.getListeners());
+    to.setParamsViewArray(from.params());
+    to.setParamTable(from.paramTable());
+    if (from.getGradientsViewArray() != null) to.setBackpropGradientsViewArray(from.getGradientsViewArray());
+    return to;
   }
 
   static boolean swappable(Layer layer) {

@@ -59,15 +59,7 @@ public final class FastLayers {
       Layer layer = layers[i];
       if (layer.getClass() == ConvolutionLayer.class) set(CONV_HELPER, layer, null);
       else if (layer.getClass() == SubsamplingLayer.class) set(POOL_HELPER, layer, null);
-      else if (layer instanceof FastDenseLayer) {
-        var plain = new org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer(layer.conf(), layer.getParam("W").dataType());
-        plain.setIndex(i);
-        plain.setListeners(layer.getListeners());
-        plain.setParamsViewArray(layer.params());
-        plain.setParamTable(layer.paramTable());
-        if (layer.getGradientsViewArray() != null) plain.setBackpropGradientsViewArray(layer.getGradientsViewArray());
-        replace(net, i, plain);
-      }
+      else if (layer instanceof FastDenseLayer d) replace(net, i, d.plain());
     }
   }
 
