@@ -18,6 +18,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.util.ConvolutionUtils;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
@@ -32,10 +33,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Why: DL4J M2.1's built-in path spends half its time in libnd4j's {@code im2col} on permuted 6-D views and
  * recomputes the forward convolution in backprop; on the small CNN this helper trained 4-6x faster
  * (BENCHMARKS.md). It computes the same function: {@code LayersTest} checks it against DL4J's built-in layer to
- * 1e-5 in double precision, for values and gradients, with and without bias, padding modes and dilation.
+ * 1e-10 in double precision, for values and gradients, with and without bias, padding modes and dilation.
  *
- * <p>Scope: NCHW, stride 1 (any kernel, padding mode, dilation). Anything else returns {@code null}, which DL4J
- * reads as "use the built-in implementation", so a layer this helper does not cover still trains correctly.
+ * <p>Scope: NCHW, float or double, stride 1 (any kernel, padding mode, dilation). Anything else returns
+ * {@code null}, which DL4J reads as "use the built-in implementation", so a layer this helper does not cover
+ * still trains correctly. The network's first layer skips the input gradient unless asked
+ * ({@link FastLayers#inputGradients}).
  * Scratch space (about {@code (2K + Co) * N * P} elements for K = Ci*kH*kW, batch N and P output pixels) lives
  * outside DL4J's workspaces and is reused from step to step.
  */
@@ -142,7 +145,8 @@ final class Im2colConvolution implements ConvolutionHelper {
   }
 
   private static boolean supported(INDArray input, int[] strides, CNN2DFormat format) {
-    return format == CNN2DFormat.NCHW && strides[0] == 1 && strides[1] == 1 && input.rank() == 4;
+    return format == CNN2DFormat.NCHW && strides[0] == 1 && strides[1] == 1 && input.rank() == 4
+        && (input.dataType() == DataType.FLOAT || input.dataType() == DataType.DOUBLE);
   }
 
   /** The array itself when it is dense in c order, else a dense copy. */
@@ -265,7 +269,10 @@ final class Im2colConvolution implements ConvolutionHelper {
               d.put((int) ((dO + blocks[r]) * es), s, (int) ((so + blocks[r + 1]) * es), blocks[r + 2] * es);
             }
             for (int r = gapStart[t]; r < gapStart[t + 1]; r += 2) {
-              for (int q = 0, at = (int) ((dO + gaps[r]) * es); q < gaps[r + 1] * es; q++) d.put(at + q, (byte) 0);
+              for (int q = 0, at = (int) ((dO + gaps[r]) * es); q < gaps[r + 1]; q++, at += es) {
+                if (es == 4) d.putInt(at, 0);
+                else d.putLong(at, 0L);
+              }
             }
           }
         }

@@ -55,6 +55,7 @@ final class MaxPooling implements SubsamplingHelper {
                                                    ConvolutionMode convolutionMode, int[] dilation,
                                                    CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
     if (poolingType != PoolingType.MAX || format != CNN2DFormat.NCHW || input.rank() != 4) return null;
+    if (input.dataType() != DataType.FLOAT && input.dataType() != DataType.DOUBLE) return null;
     if (kernel[0] != strides[0] || kernel[1] != strides[1] || pad[0] != 0 || pad[1] != 0) return null;
     if (dilation != null && (dilation[0] != 1 || dilation[1] != 1)) return null;
     int kh = kernel[0];
