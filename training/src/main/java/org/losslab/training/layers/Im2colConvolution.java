@@ -31,9 +31,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * shifted the other way) and GEMM, so there is no scatter-add. Every copy is a bulk copy of a contiguous run.
  *
  * <p>Why: DL4J M2.1's built-in path spends half its time in libnd4j's {@code im2col} on permuted 6-D views and
- * recomputes the forward convolution in backprop; on the small CNN this helper trained 4-6x faster
- * (BENCHMARKS.md). It computes the same function: {@code LayersTest} checks it against DL4J's built-in layer to
- * 1e-10 in double precision, for values and gradients, with and without bias, padding modes and dilation.
+ * recomputes the forward convolution in backprop; with the pooling helper and FastDenseLayer the small CNN
+ * trains 3.1x faster (BENCHMARKS.md). It computes the same function: {@code FastLayersTest} checks it against
+ * DL4J's layer to 1e-10 in double precision, for values and gradients, with and without bias, padding modes and dilation.
  *
  * <p>Scope: NCHW, float or double, stride 1 (any kernel, padding mode, dilation). Anything else returns
  * {@code null}, which DL4J reads as "use the built-in implementation", so a layer this helper does not cover
