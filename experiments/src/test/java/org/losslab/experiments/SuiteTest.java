@@ -1,5 +1,6 @@
 package org.losslab.experiments;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,10 +76,15 @@ class SuiteTest {
     CliTest.Result first = CliTest.cli("suite", dir.resolve("s.yaml").toString(), "--shard", "2/2", "--set", out);
     assertEquals(0, first.code(), first.err());
     assertTrue(first.out().contains("seed 2") && !first.out().contains("seed 1") && !first.out().contains("seed 3"), first.out());
-    assertTrue(Files.readString(dir.resolve("t.md")).contains("(n=1)"), "a shard's table shows what is finished");
+    // A shard writes its runs, and a table of what is finished beside them, never the suite's own table.
+    assertTrue(!Files.exists(dir.resolve("t.md")), "a shard must not write the suite's table");
+    assertTrue(Files.readString(dir.resolve("runs/sharded-table.md")).contains("(n=1)"), first.out());
     CliTest.Result second = CliTest.cli("suite", dir.resolve("s.yaml").toString(), "--shard", "1/2", "--set", out);
     assertTrue(second.out().contains("seed 1") && second.out().contains("seed 3") && !second.out().contains("seed 2"),
         second.out());
+    assertTrue(!Files.exists(dir.resolve("t.md")) && second.out().contains("--table-only assembles the table"), second.out());
+    CliTest.Result assemble = CliTest.cli("suite", dir.resolve("s.yaml").toString(), "--table-only", "--set", out);
+    assertEquals(0, assemble.code(), assemble.err());
     assertTrue(Files.readString(dir.resolve("t.md")).contains("(n=3)"));
     CliTest.Result bad = CliTest.cli("suite", dir.resolve("s.yaml").toString(), "--shard", "3/2");
     assertEquals(2, bad.code());
@@ -134,5 +140,76 @@ class SuiteTest {
     CliTest.Result bad = CliTest.cli("suite", dir.resolve("bad.yaml").toString(), "--set", out);
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("select.folds = 1; allowed: 2 or more"), bad.err());
+  }
+
+  @Test
+  void committedTablesAreNeverClobberedByPartialOrOverriddenRuns(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("base.yaml"), DescriptorLoaderTest.GOOD);
+    Files.writeString(dir.resolve("s.yaml"), """
+        suite: guarded
+        base: base.yaml
+        seeds: [1, 2]
+        set: {training.epochs: 1, model.hidden: [4]}
+        rows: [{label: r, set: {}}]
+        columns: [{label: Adam, set: {optimizer.name: adam}}]
+        metrics: [final_test.accuracy]
+        table: t.md
+        plot: {file: p.png, x: [1.0], y: final_test.accuracy}
+        """);
+    String out = "output.dir=" + dir.resolve("runs");
+    assertEquals(0, CliTest.cli("suite", dir.resolve("s.yaml").toString(), "--set", out).code());
+    byte[] table = Files.readAllBytes(dir.resolve("t.md"));
+    byte[] plot = Files.readAllBytes(dir.resolve("p.png"));
+    assertTrue(new String(table).contains("(n=2)"));
+
+    // --table-only where the runs are not (a fresh clone): the committed table keeps its numbers.
+    CliTest.Result empty = CliTest.cli("suite", dir.resolve("s.yaml").toString(), "--table-only", "--set",
+        "output.dir=" + dir.resolve("elsewhere"));
+    assertEquals(0, empty.code(), empty.err());
+    assertTrue(empty.out().contains("2 of 2 cell-seeds have no finished run yet"), empty.out());
+    assertArrayEquals(table, Files.readAllBytes(dir.resolve("t.md")));
+    assertArrayEquals(plot, Files.readAllBytes(dir.resolve("p.png")));
+    assertTrue(Files.exists(dir.resolve("elsewhere/guarded-table.md")));
+
+    // A smoke run with a changed protocol: runs and table go beside the runs, the committed files stay.
+    CliTest.Result smoke = CliTest.cli("suite", dir.resolve("s.yaml").toString(), "--set", out, "--set", "training.epochs=2");
+    assertEquals(0, smoke.code(), smoke.err());
+    assertTrue(smoke.out().contains("--set training.epochs=2 changes the suite's protocol"), smoke.out());
+    assertArrayEquals(table, Files.readAllBytes(dir.resolve("t.md")));
+    assertArrayEquals(plot, Files.readAllBytes(dir.resolve("p.png")));
+    assertTrue(Files.readString(dir.resolve("runs/guarded-table.md")).contains("--set training.epochs=2"));
+  }
+
+  @Test
+  void suiteFilesAreCheckedBeforeAnythingRuns(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("base.yaml"), DescriptorLoaderTest.GOOD);
+    String good = """
+        suite: checked
+        base: base.yaml
+        seeds: [1, 2]
+        rows:
+          - {label: a, set: {}}
+          - {label: b, set: {}}
+        columns: [{label: Adam, set: {}}]
+        metrics: [final_test.accuracy]
+        table: out/t.md
+        """;
+    String[][] cases = {
+        {"seeds: [1, 2]", "seeds: [1, 1]", ":3: key 'seeds[1]': seed 1 is listed twice"},
+        {"{label: b, set: {}}", "{label: a, set: {}}", ":6: key 'rows[1].label': label 'a' is used twice in rows"},
+        {"{label: b, set: {}}", "{set: {}}", ":6: key 'rows[1].label': every entry of rows needs a label"},
+        {"suite: checked", "suite: ../up", ":1: key 'suite': '../up' cannot name the suite's run folder"},
+        {"table: out/t.md", "table: ../../../etc/t.md", ":9: key 'table': '../../../etc/t.md' is outside the project"},
+        {"table: out/t.md", "table: out/t.txt", ":9: key 'table': 'out/t.txt' must end in .md"},
+    };
+    for (String[] c : cases) {
+      Path f = dir.resolve("bad.yaml");
+      Files.writeString(f, good.replace(c[0], c[1]));
+      CliTest.Result r = CliTest.cli("suite", f.toString(), "--set", "output.dir=" + dir.resolve("runs"));
+      assertEquals(2, r.code(), c[1] + ": " + r.out() + r.err());
+      assertTrue(r.err().contains(f + c[2]), c[1] + ": " + r.err());
+      assertTrue(!r.err().contains("Exception"), r.err());
+      assertTrue(!Files.exists(dir.resolve("runs")), "nothing ran for " + c[1]);
+    }
   }
 }

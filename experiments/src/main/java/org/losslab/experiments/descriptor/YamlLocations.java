@@ -14,7 +14,7 @@ import java.util.Map;
  * {@code model.hidden[1] -> 9}), so errors found after binding (a range check, an unknown loss) can
  * still point at the file and line.
  */
-final class YamlLocations {
+public final class YamlLocations {
   private final Map<String, Integer> lines = new HashMap<>();
 
   /** One open object or array while walking the token stream. */
@@ -28,7 +28,7 @@ final class YamlLocations {
     }
   }
 
-  static YamlLocations of(String yaml) {
+  public static YamlLocations of(String yaml) {
     YamlLocations loc = new YamlLocations();
     List<Frame> stack = new ArrayList<>();
     try (JsonParser p = new YAMLFactory().createParser(yaml)) {
@@ -65,7 +65,7 @@ final class YamlLocations {
   }
 
   /** The line of the key path, or of its closest recorded ancestor; 0 when unknown. */
-  int line(String keyPath) {
+  public int line(String keyPath) {
     String k = keyPath;
     while (!k.isEmpty()) {
       Integer l = lines.get(k);

@@ -71,6 +71,7 @@ public final class SuiteRunner {
         || s.metrics().isEmpty() || s.rows() == null || s.columns() == null) {
       throw new UserError(file + ": a suite needs suite, base, seeds, rows, columns and metrics");
     }
+    SuiteValidator.validate(file, s);
     Path dir = file.toAbsolutePath().getParent();
     if (s.plot() != null && (s.plot().file() == null || s.plot().y() == null || s.plot().x() == null
         || s.plot().x().size() != s.rows().size())) {
@@ -104,18 +105,44 @@ public final class SuiteRunner {
     StringBuilder cmd = new StringBuilder("./losslab suite " + relative(file));
     extraOverrides.forEach(o -> cmd.append(" --set ").append(o));
     String table = SuiteTable.markdown(s, jobs, results, cmd.toString()) + SuiteTable.selections(s, selections);
+    // The suite file's table and plot (committed files) get only a complete table of the suite's own protocol,
+    // assembled in one process; anything else goes beside the runs, so nothing clobbers a committed table.
+    String why = whyNotCommitted(groups.size(), jobs, results, extraOverrides, shard, tableOnly);
+    Path runs = Path.of(anyJob(groups).descriptor().output().dir());
+    if (why != null && (s.table() != null || s.plot() != null)) {
+      out.println("the suite's own table and plot are left as they are: " + why);
+    }
     if (s.table() != null) {
-      Path t = dir.resolve(s.table());
-      Files.createDirectories(t.getParent());
+      Path t = why == null ? dir.resolve(s.table()) : runs.resolve(s.suite() + "-table.md");
+      Files.createDirectories(t.toAbsolutePath().getParent());
       Files.writeString(t, table);
       out.println("table written to " + t);
     }
     if (s.plot() != null) {
-      Path png = dir.resolve(s.plot().file());
+      Path png = why == null ? dir.resolve(s.plot().file()) : runs.resolve(s.suite() + "-plot.png");
       SuitePlot.write(s, jobs, results, png);
       out.println("plot written to " + png);
     }
     return table;
+  }
+
+  /** Why this table may not go to the suite's committed table file, or null when it may. */
+  static String whyNotCommitted(int cells, List<Job> jobs, Map<Job, Map<String, Object>> results, List<String> overrides,
+                                int[] shard, boolean tableOnly) {
+    long finished = jobs.stream().filter(results::containsKey).count();
+    if (finished < cells) {
+      return (cells - finished) + " of " + cells + " cell-seeds have no finished run yet (run the suite, or its missing "
+          + "shards, then --table-only)";
+    }
+    List<String> protocol = overrides.stream().filter(o -> !o.startsWith("output.")).toList();
+    if (!protocol.isEmpty()) return "--set " + String.join(" --set ", protocol) + " changes the suite's protocol";
+    if (shard[1] > 1 && !tableOnly) return "a shard writes its runs; --table-only assembles the table";
+    return null;
+  }
+
+  private static Job anyJob(List<Group> groups) {
+    Group g = groups.get(0);
+    return g.fixed() != null ? g.fixed() : g.candidates().get(0).full();
   }
 
   /** The finished run's summary, or (when {@code mine}) the summary of running it now, or null. */
