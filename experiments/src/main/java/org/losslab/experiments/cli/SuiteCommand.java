@@ -28,13 +28,18 @@ final class SuiteCommand implements Callable<Integer> {
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "An override for every run of the suite (e.g. training.epochs=1 for a smoke test).")
   List<String> overrides = new ArrayList<>();
 
+  @Option(names = "--allow-stale", description = "Reuse finished runs made by other code (a different code "
+      + "fingerprint in their provenance) instead of running them again; the table then goes beside the runs, "
+      + "not to the suite's committed table file.")
+  boolean allowStale;
+
   @Mixin
   CommonOptions common;
 
   @Override
   public Integer call() throws Exception {
     common.apply();
-    String table = DataInstaller.withData(true, () -> SuiteRunner.run(suite, tableOnly, shard(), overrides, System.out));
+    String table = DataInstaller.withData(true, () -> SuiteRunner.run(suite, tableOnly, shard(), overrides, allowStale, System.out));
     System.out.println();
     System.out.print(table);
     return 0;

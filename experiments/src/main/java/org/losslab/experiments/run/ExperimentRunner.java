@@ -38,7 +38,9 @@ public final class ExperimentRunner {
 
     String hash = hash(d);
     RunDirectory run = RunDirectory.create(Path.of(d.output().dir()), d, hash);
-    run.writeJson("provenance.json", Provenance.collect(seed, commandLine, data.provenance(), hash));
+    Map<String, Object> provenance = Provenance.collect(seed, commandLine, data.provenance(), hash);
+    provenance.put("code_fingerprint", CodeFingerprint.of(d)); // suites reuse a run only with the same code
+    run.writeJson("provenance.json", provenance);
     NativeStack.warnIfSlowKernels();
 
     TrainerConfig.EarlyStopping es = d.evaluation().earlyStopping() == null ? null

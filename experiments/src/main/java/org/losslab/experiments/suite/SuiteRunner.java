@@ -57,15 +57,17 @@ public final class SuiteRunner {
 
   /** Plans, runs what is missing (unless {@code tableOnly}) and writes the table; returns its text. */
   public static String run(Path file, boolean tableOnly, List<String> extraOverrides, java.io.PrintStream out) throws IOException {
-    return run(file, tableOnly, new int[] {1, 1}, extraOverrides, out);
+    return run(file, tableOnly, new int[] {1, 1}, extraOverrides, false, out);
   }
 
   /**
    * As {@link #run(Path, boolean, List, java.io.PrintStream)}, running only jobs {@code i} with
-   * {@code i mod shard[1] == shard[0] - 1} (others are read if finished).
+   * {@code i mod shard[1] == shard[0] - 1} (others are read if finished). A finished run made by other code
+   * (another {@link CodeFingerprint}) is stale: it is run again, unless {@code allowStale}, which reuses it and
+   * keeps the table away from the suite's committed file.
    */
-  public static String run(Path file, boolean tableOnly, int[] shard, List<String> extraOverrides, java.io.PrintStream out)
-      throws IOException {
+  public static String run(Path file, boolean tableOnly, int[] shard, List<String> extraOverrides, boolean allowStale,
+                           java.io.PrintStream out) throws IOException {
     SuiteSpec s = read(file);
     if (s.suite() == null || s.base() == null || s.seeds() == null || s.seeds().isEmpty() || s.metrics() == null
         || s.metrics().isEmpty() || s.rows() == null || s.columns() == null) {
@@ -87,19 +89,20 @@ public final class SuiteRunner {
     Map<Group, Selection> selections = new LinkedHashMap<>();
     int[] done = {0};
     String[] argv = {"losslab", "suite", file.toString()};
+    Cache cache = new Cache(allowStale);
     for (int index = 0; index < groups.size(); index++) {
       Group g = groups.get(index);
       // A cell-seed's fold runs and its final run stay in one shard: the final run needs the folds' results.
       boolean mine = !tableOnly && index % shard[1] == shard[0] - 1;
       Job reported = g.fixed();
       if (g.select() != null) {
-        Selection sel = select(g, mine, total, done, argv, out);
+        Selection sel = select(g, mine, total, done, argv, cache, out);
         if (sel == null) continue;
         selections.put(g, sel);
         reported = sel.chosen().full();
       }
       jobs.add(reported);
-      Map<String, Object> summary = obtain(reported, mine, total, done, argv, out);
+      Map<String, Object> summary = obtain(reported, mine, total, done, argv, cache, out);
       if (summary != null) results.put(reported, summary);
     }
     StringBuilder cmd = new StringBuilder("./losslab suite " + relative(file));
@@ -108,6 +111,11 @@ public final class SuiteRunner {
     // The suite file's table and plot (committed files) get only a complete table of the suite's own protocol,
     // assembled in one process; anything else goes beside the runs, so nothing clobbers a committed table.
     String why = whyNotCommitted(groups.size(), jobs, results, extraOverrides, shard, tableOnly);
+    if (!cache.stale.isEmpty()) {
+      out.println(cache.stale.size() + " finished run(s) were made by other code (their code fingerprint differs): "
+          + (allowStale ? "used anyway (--allow-stale)" : "not reused") + "; cells: " + String.join(", ", cache.staleCells()));
+      if (why == null && allowStale) why = "it uses stale runs (--allow-stale)";
+    }
     Path runs = Path.of(anyJob(groups).descriptor().output().dir());
     if (why != null && (s.table() != null || s.plot() != null)) {
       out.println("the suite's own table and plot are left as they are: " + why);
@@ -146,9 +154,9 @@ public final class SuiteRunner {
   }
 
   /** The finished run's summary, or (when {@code mine}) the summary of running it now, or null. */
-  private static Map<String, Object> obtain(Job j, boolean mine, int total, int[] done, String[] argv,
+  private static Map<String, Object> obtain(Job j, boolean mine, int total, int[] done, String[] argv, Cache cache,
                                             java.io.PrintStream out) throws IOException {
-    Map<String, Object> summary = finished(j);
+    Map<String, Object> summary = cache.finished(j);
     if (summary == null && mine) {
       out.printf("[%d/%d] %s | %s | seed %d%s%n", ++done[0], total, j.row(), j.column(), j.seed(),
           j.detail().isEmpty() ? "" : " | " + j.detail());
@@ -164,14 +172,14 @@ public final class SuiteRunner {
    * Runs (or reads) every fold of every candidate and picks the best mean metric; null while some fold
    * has no result (another shard's, or {@code --table-only}).
    */
-  private static Selection select(Group g, boolean mine, int total, int[] done, String[] argv, java.io.PrintStream out)
-      throws IOException {
+  private static Selection select(Group g, boolean mine, int total, int[] done, String[] argv, Cache cache,
+                                  java.io.PrintStream out) throws IOException {
     List<Double> scores = new ArrayList<>();
     boolean complete = true;
     for (Candidate c : g.candidates()) {
       double sum = 0;
       for (Job f : c.folds()) {
-        Map<String, Object> summary = obtain(f, mine, total, done, argv, out);
+        Map<String, Object> summary = obtain(f, mine, total, done, argv, cache, out);
         if (summary == null) {
           complete = false;
           continue;
@@ -297,19 +305,47 @@ public final class SuiteRunner {
     });
   }
 
-  /** The summary of a finished run (completed, early-stopped or diverged) with this descriptor hash, or null. */
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> finished(Job j) throws IOException {
-    Path root = Path.of(j.descriptor().output().dir());
-    if (!Files.isDirectory(root)) return null;
-    try (Stream<Path> s = Files.list(root)) {
-      for (Path p : s.filter(p -> p.getFileName().toString().endsWith("-" + j.hash().substring(0, 6))).toList()) {
-        Path f = p.resolve(RunDirectory.SUMMARY);
-        if (!Files.exists(f)) continue;
-        return DescriptorLoader.json().readValue(f.toFile(), Map.class);
-      }
+  /**
+   * Finds finished runs: a run folder counts for a job when its provenance has the job's full descriptor hash
+   * and the current code's fingerprint; one with the hash but another fingerprint is stale.
+   */
+  static final class Cache {
+    final boolean allowStale;
+    final List<Job> stale = new ArrayList<>();
+
+    Cache(boolean allowStale) {
+      this.allowStale = allowStale;
     }
-    return null;
+
+    /** The summary of a finished run (completed, early-stopped or diverged) of this job, or null. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> finished(Job j) throws IOException {
+      Path root = Path.of(j.descriptor().output().dir());
+      if (!Files.isDirectory(root)) return null;
+      String code = org.losslab.experiments.run.CodeFingerprint.of(j.descriptor());
+      Map<String, Object> staleSummary = null;
+      List<Path> candidates;
+      try (Stream<Path> s = Files.list(root)) {
+        candidates = s.filter(p -> p.getFileName().toString().endsWith("-" + j.hash().substring(0, 6))).sorted().toList();
+      }
+      for (Path p : candidates) {
+        Path f = p.resolve(RunDirectory.SUMMARY);
+        Path prov = p.resolve("provenance.json");
+        if (!Files.exists(f) || !Files.exists(prov)) continue;
+        Map<String, Object> pv = DescriptorLoader.json().readValue(prov.toFile(), Map.class);
+        if (!j.hash().equals(pv.get("descriptor_sha256"))) continue; // another descriptor with the same prefix
+        Map<String, Object> summary = DescriptorLoader.json().readValue(f.toFile(), Map.class);
+        if (code.equals(pv.get("code_fingerprint"))) return summary;
+        staleSummary = summary;
+      }
+      if (staleSummary == null) return null;
+      stale.add(j);
+      return allowStale ? staleSummary : null;
+    }
+
+    List<String> staleCells() {
+      return stale.stream().map(j -> j.row() + " | " + j.column() + " | seed " + j.seed()).distinct().toList();
+    }
   }
 
   private static String relative(Path file) {
