@@ -63,7 +63,7 @@ public final class LoopBenchmark {
     Map<String, List<Double>> times = new LinkedHashMap<>();
     times.put("losslab trainer", new ArrayList<>());
     times.put("DL4J fit()", new ArrayList<>());
-    if (conv) times.put("DL4J fit(), built-in conv", new ArrayList<>());
+    if (conv) times.put("DL4J fit(), built-in layers", new ArrayList<>());
     for (int r = 0; r <= rounds; r++) {
       double a = timeLosslab(f, train, bs, seed, r);
       double b = timeFit(f, train, bs, seed, r, false);
@@ -71,10 +71,10 @@ public final class LoopBenchmark {
       if (r > 0) {
         times.get("losslab trainer").add(a);
         times.get("DL4J fit()").add(b);
-        if (conv) times.get("DL4J fit(), built-in conv").add(c);
+        if (conv) times.get("DL4J fit(), built-in layers").add(c);
       }
       out.printf(Locale.ROOT, "  round %d%s: losslab %.2f s, DL4J fit %.2f s%s%n", r, r == 0 ? " (warm-up)" : "", a, b,
-          conv ? String.format(Locale.ROOT, ", DL4J fit with built-in conv %.2f s", c) : "");
+          conv ? String.format(Locale.ROOT, ", DL4J fit with built-in layers %.2f s", c) : "");
     }
     Map<String, Double> rate = new LinkedHashMap<>();
     for (var e : times.entrySet()) {
@@ -86,8 +86,8 @@ public final class LoopBenchmark {
     double ratio = rate.get("DL4J fit()") / rate.get("losslab trainer");
     out.printf(Locale.ROOT, "ratio losslab/fit epoch time: %.3f (target <= 1.05)%n", ratio);
     if (conv) {
-      out.printf(Locale.ROOT, "speed-up of losslab's conv helpers over DL4J's built-in conv (fit() both): %.2fx%n",
-          rate.get("DL4J fit()") / rate.get("DL4J fit(), built-in conv"));
+      out.printf(Locale.ROOT, "speed-up of losslab's layers over DL4J's built-in layers (fit() both): %.2fx%n",
+          rate.get("DL4J fit()") / rate.get("DL4J fit(), built-in layers"));
     }
     if (torch) torchArm(d, rounds, rate.get("losslab trainer"), flops, out);
   }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code losslab bench loop}: speed comparisons, each as a ratio measured within one run. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks, alternating the compared arms in one JVM and reporting ratios. "
-    + "WHAT: loop (losslab's trainer vs DL4J fit(), with and without losslab's conv layers for CNNs, and PyTorch at 1 and 2 "
+    + "WHAT: loop (losslab's trainer vs DL4J fit(), with and without losslab's layers for CNNs, and PyTorch at 1 and 2 "
     + "threads, with GFLOP/s against the measured GEMM peak; --descriptor experiments/bench/cnn-small.yaml for the small CNN), losses (each robust loss vs MCXENT), "
     + "optimizers (each optimizer vs Adam), frugal (FRUGAL's projections vs AdamW, with state bytes).")
 final class BenchCommand implements Callable<Integer> {
