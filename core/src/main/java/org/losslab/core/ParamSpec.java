@@ -113,9 +113,9 @@ public record ParamSpec(String name, Type type, Object defaultValue, double min,
   }
 
   private void checkRange(Object raw, double d) {
-    boolean ok = !Double.isNaN(d)
-        && (minInclusive ? d >= min : d > min)
-        && (maxInclusive ? d <= max : d < max);
+    // Infinite bounds mark open ends; a parameter itself is always a finite number (1e400 reads as infinity).
+    if (!Double.isFinite(d)) throw bad(raw, "must be a finite number in " + range());
+    boolean ok = (minInclusive ? d >= min : d > min) && (maxInclusive ? d <= max : d < max);
     if (!ok) throw bad(raw, "allowed range " + range());
   }
 

@@ -78,6 +78,30 @@ class DescriptorLoaderTest {
   }
 
   @Test
+  void aKeyGivenTwiceOrASecondDocumentIsAnErrorWithItsLine() {
+    var dup = only(GOOD + "training:\n  epochs: 9\n");
+    assertTrue(dup.where().startsWith("x.yaml:"), dup.toString());
+    assertTrue(dup.message().contains("Duplicate field 'training'"), dup.toString());
+    var inner = only(GOOD.replace("  batch_size: 32", "  batch_size: 32\n  epochs: 3"));
+    assertTrue(inner.message().contains("Duplicate field 'epochs'"), inner.toString());
+    var second = only(GOOD + "---\nname: other\n");
+    assertEquals("x.yaml:18", second.where()); // the second document's first key
+    assertTrue(second.message().contains("a second YAML document"), second.toString());
+  }
+
+  @Test
+  void infiniteNumbersAndNegativeMinDeltaAreRejected() {
+    // 1e400 and 1e999 read as infinity: they must not pass a range whose open end is infinity.
+    assertTrue(only(GOOD, "optimizer.params.lr=1e400").message().contains("must be a finite number in (0, inf]"));
+    assertEquals("training.clip_norm", only(GOOD, "training.clip_norm=1e400").key());
+    assertEquals("schedule.warmup_epochs", only(GOOD, "schedule.warmup_epochs=1e999").key());
+    assertEquals("schedule.min_lr", only(GOOD, "schedule.min_lr=-1e999").key());
+    var md = only(GOOD, "evaluation.early_stopping={metric: train_loss, mode: min, min_delta: -1}");
+    assertEquals("evaluation.early_stopping.min_delta", md.key());
+    assertTrue(md.message().contains("must be a finite number >= 0"), md.message());
+  }
+
+  @Test
   void unknownKeySuggestsAndListsAllowed() {
     var p = only(GOOD.replace("  batch_size: 32", "  batch_size: 32\n  epocs: 3"));
     assertEquals("x.yaml:17", p.where());

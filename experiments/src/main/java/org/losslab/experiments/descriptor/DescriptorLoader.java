@@ -46,6 +46,8 @@ public final class DescriptorLoader {
 
   private static ObjectMapper configure(com.fasterxml.jackson.databind.cfg.MapperBuilder<?, ?> b) {
     ObjectMapper m = b.propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        // A key given twice is a mistake, not "the last one wins".
+        .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -88,10 +90,16 @@ public final class DescriptorLoader {
   public static Descriptor parse(String text, String where, List<String> overrides) {
     YamlLocations locations = YamlLocations.of(text);
     JsonNode tree;
-    try {
-      tree = YAML.readTree(text);
+    try (com.fasterxml.jackson.core.JsonParser parser = YAML.createParser(text)) {
+      tree = YAML.readTree(parser);
+      if (tree != null && parser.nextToken() != null) {
+        throw single(where + ":" + parser.currentLocation().getLineNr(), null,
+            "a second YAML document starts here; a descriptor file holds exactly one");
+      }
     } catch (JsonProcessingException e) {
       throw single(at(where, e.getLocation()), null, "malformed YAML: " + e.getOriginalMessage().replaceAll("\\s*\\n\\s*", " "));
+    } catch (IOException e) {
+      throw single(where, null, "cannot read the descriptor: " + e.getMessage());
     }
     if (tree == null || tree.isMissingNode() || tree instanceof NullNode) {
       throw single(where, null, "the descriptor is empty; it needs at least data, model, loss, optimizer and training");

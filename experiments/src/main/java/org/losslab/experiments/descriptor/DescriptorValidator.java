@@ -51,7 +51,7 @@ final class DescriptorValidator {
     fraction(p, "data.validation_fraction", data.validationFraction(), true);
     oneOf(p, "data.preprocess", data.preprocess(), PREPROCESS);
     oneOf(p, "data.noise.type", data.noise().type(), NOISE);
-    if (data.noise().rate() < 0 || data.noise().rate() > 1) p.add("data.noise.rate", data.noise().rate() + " is outside [0, 1]");
+    if (!(data.noise().rate() >= 0 && data.noise().rate() <= 1)) p.add("data.noise.rate", data.noise().rate() + " is outside [0, 1]");
     if (!"none".equals(data.noise().type()) && data.noise().rate() == 0) {
       p.add("data.noise.rate", "noise type '" + data.noise().type() + "' needs a rate in (0, 1]");
     }
@@ -67,7 +67,7 @@ final class DescriptorValidator {
     for (int i = 0; i < m.channels().size(); i++) {
       if (m.channels().get(i) == null || m.channels().get(i) < 1) p.add("model.channels[" + i + "]", "channel count must be >= 1, got " + m.channels().get(i));
     }
-    if (m.dropout() < 0 || m.dropout() >= 1) p.add("model.dropout", m.dropout() + " is outside [0, 1) (it is the probability of dropping a unit)");
+    if (!(m.dropout() >= 0 && m.dropout() < 1)) p.add("model.dropout", m.dropout() + " is outside [0, 1) (it is the probability of dropping a unit)");
     if (m.kernel() < 1) p.add("model.kernel", "kernel size must be >= 1, got " + m.kernel());
     if (m.batchNorm() != null && !"mlp".equals(m.type())) {
       p.add("model.batch_norm", "batch normalisation is available for model type mlp only, not " + m.type());
@@ -80,16 +80,18 @@ final class DescriptorValidator {
 
     var s = d.schedule();
     oneOf(p, "schedule.type", s.type(), SCHEDULES);
-    if (s.warmupEpochs() < 0) p.add("schedule.warmup_epochs", "must be >= 0, got " + s.warmupEpochs());
-    if (s.minLr() < 0) p.add("schedule.min_lr", "must be >= 0, got " + s.minLr());
-    if (s.stepEpochs() <= 0) p.add("schedule.step_epochs", "must be > 0, got " + s.stepEpochs());
-    if (s.gamma() <= 0 || s.gamma() > 1) p.add("schedule.gamma", s.gamma() + " is outside (0, 1]");
+    if (!(s.warmupEpochs() >= 0) || s.warmupEpochs().isInfinite()) p.add("schedule.warmup_epochs", "must be a finite number >= 0, got " + s.warmupEpochs());
+    if (!(s.minLr() >= 0) || s.minLr().isInfinite()) p.add("schedule.min_lr", "must be a finite number >= 0, got " + s.minLr());
+    if (!(s.stepEpochs() > 0) || s.stepEpochs().isInfinite()) p.add("schedule.step_epochs", "must be a finite number > 0, got " + s.stepEpochs());
+    if (!(s.gamma() > 0 && s.gamma() <= 1)) p.add("schedule.gamma", s.gamma() + " is outside (0, 1]");
     if ("multistep".equals(s.type()) && s.milestones().isEmpty()) p.add("schedule.milestones", "multistep needs a list of epochs, e.g. [50, 75]");
 
     var t = d.training();
     if (t.epochs() < 1) p.add("training.epochs", "must be >= 1, got " + t.epochs());
     if (t.batchSize() < 1) p.add("training.batch_size", "must be >= 1, got " + t.batchSize());
-    if (t.clipNorm() < 0) p.add("training.clip_norm", "must be >= 0 (0 turns clipping off), got " + t.clipNorm());
+    if (!(t.clipNorm() >= 0) || t.clipNorm().isInfinite()) {
+      p.add("training.clip_norm", "must be a finite number >= 0 (0 turns clipping off), got " + t.clipNorm());
+    }
     oneOf(p, "training.precision", t.precision(), PRECISION);
     if (t.checkpointEvery() < 1) p.add("training.checkpoint_every", "must be >= 1 (epochs), got " + t.checkpointEvery());
 
@@ -105,6 +107,10 @@ final class DescriptorValidator {
       if (!metrics.contains(es.metric())) p.add("evaluation.early_stopping.metric", "unknown metric '" + es.metric() + "'; allowed: " + String.join(", ", metrics));
       oneOf(p, "evaluation.early_stopping.mode", es.mode(), List.of("max", "min"));
       if (es.patience() < 1) p.add("evaluation.early_stopping.patience", "must be >= 1, got " + es.patience());
+      if (!(es.minDelta() >= 0) || es.minDelta().isInfinite()) {
+        p.add("evaluation.early_stopping.min_delta", "must be a finite number >= 0 (the least change that counts as an "
+            + "improvement), got " + es.minDelta());
+      }
       boolean crossValidated = data.options().get("cv_folds") instanceof Number f && f.intValue() > 0;
       if (es.metric().startsWith("val_") && data.validationFraction() == 0 && !crossValidated) {
         p.add("evaluation.early_stopping.metric", es.metric() + " needs a validation set: set data.validation_fraction > 0 or data.options.cv_folds (early stopping on test data would leak it)");
@@ -175,7 +181,7 @@ final class DescriptorValidator {
   }
 
   private static void fraction(DescriptorLoader.Problems p, String key, double v, boolean zeroOk) {
-    if (v < 0 || v >= 1 || (!zeroOk && v == 0)) p.add(key, v + " is outside " + (zeroOk ? "[0, 1)" : "(0, 1)"));
+    if (!(v >= 0 && v < 1) || (!zeroOk && v == 0)) p.add(key, v + " is outside " + (zeroOk ? "[0, 1)" : "(0, 1)")); // NaN too
   }
 
   private static void oneOf(DescriptorLoader.Problems p, String key, String v, List<String> allowed) {
