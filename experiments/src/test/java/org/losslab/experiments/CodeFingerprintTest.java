@@ -54,8 +54,7 @@ class CodeFingerprintTest {
 
   @Test
   void aSuiteRerunsStaleRunsAndKeepsTheirTableFromTheCommittedFile(@TempDir Path dir) throws Exception {
-    Files.writeString(dir.resolve("base.yaml"), DescriptorLoaderTest.GOOD);
-    Files.writeString(dir.resolve("s.yaml"), """
+    SuiteTest.suiteFile(dir, """
         suite: cached
         base: base.yaml
         seeds: [1]

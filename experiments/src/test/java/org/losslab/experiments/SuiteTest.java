@@ -11,6 +11,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SuiteTest {
+  /** Writes the test descriptor as base.yaml and {@code yaml} as s.yaml in {@code dir}; returns s.yaml. */
+  static Path suiteFile(Path dir, String yaml) throws java.io.IOException {
+    Files.writeString(dir.resolve("base.yaml"), DescriptorLoaderTest.GOOD);
+    return Files.writeString(dir.resolve("s.yaml"), yaml);
+  }
+
   @Test
   void aSuiteRunsItsGridOnceAndRebuildsItsTableFromFinishedRuns(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("base.yaml"), DescriptorLoaderTest.GOOD);
@@ -144,8 +150,7 @@ class SuiteTest {
 
   @Test
   void committedTablesAreNeverClobberedByPartialOrOverriddenRuns(@TempDir Path dir) throws Exception {
-    Files.writeString(dir.resolve("base.yaml"), DescriptorLoaderTest.GOOD);
-    Files.writeString(dir.resolve("s.yaml"), """
+    suiteFile(dir, """
         suite: guarded
         base: base.yaml
         seeds: [1, 2]
@@ -182,7 +187,7 @@ class SuiteTest {
 
   @Test
   void suiteFilesAreCheckedBeforeAnythingRuns(@TempDir Path dir) throws Exception {
-    Files.writeString(dir.resolve("base.yaml"), DescriptorLoaderTest.GOOD);
+    suiteFile(dir, "");
     String good = """
         suite: checked
         base: base.yaml
