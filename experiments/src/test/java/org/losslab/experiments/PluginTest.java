@@ -89,4 +89,20 @@ class PluginTest {
     assertEquals(2, r.code());
     assertTrue(r.err().contains("nope.jar"), r.err());
   }
+
+  @Test
+  void aPluginThatIsNoJarOrHoldsNoProviderIsBadInput(@TempDir Path dir) throws Exception {
+    Path text = java.nio.file.Files.writeString(dir.resolve("passwd"), "root:x:0:0:root:/root:/bin/bash\n");
+    CliTest.Result notJar = CliTest.cli("list", "losses", "--plugin", text.toString());
+    assertEquals(2, notJar.code());
+    assertTrue(notJar.err().contains("is not a jar file"), notJar.err());
+    Path empty = dir.resolve("empty.jar");
+    try (var out = new java.util.jar.JarOutputStream(java.nio.file.Files.newOutputStream(empty))) {
+      out.putNextEntry(new java.util.jar.JarEntry("README"));
+      out.write("nothing".getBytes());
+    }
+    CliTest.Result noProvider = CliTest.cli("list", "losses", "--plugin", empty.toString());
+    assertEquals(2, noProvider.code());
+    assertTrue(noProvider.err().contains("declares no losslab provider"), noProvider.err());
+  }
 }

@@ -44,6 +44,7 @@ public final class CommonOptions {
     List<URL> urls = new ArrayList<>();
     for (File f : jars) {
       if (!f.isFile()) throw new UserError("plugin jar " + f + " does not exist (given by --plugin or LOSSLAB_PLUGINS)");
+      checkPlugin(f);
       try {
         urls.add(f.toURI().toURL());
       } catch (MalformedURLException e) {
@@ -57,6 +58,21 @@ public final class CommonOptions {
       Optimizers.reload(loader);
     } catch (RuntimeException | java.util.ServiceConfigurationError e) {
       throw new UserError("cannot load plugins " + jars + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A plugin is a jar that declares at least one losslab provider; anything else is a mistake worth naming. */
+  private static void checkPlugin(File f) {
+    List<String> services = List.of("META-INF/services/" + org.losslab.losses.LossProvider.class.getName(),
+        "META-INF/services/" + org.losslab.optimizers.OptimizerProvider.class.getName());
+    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(f)) {
+      if (services.stream().noneMatch(s -> jar.getEntry(s) != null)) {
+        throw new UserError("plugin jar " + f + " declares no losslab provider: it needs " + String.join(" or ", services)
+            + " naming a class that implements the interface (experiments/examples/custom-loss shows one)");
+      }
+    } catch (java.io.IOException e) {
+      throw new UserError("plugin " + f + " is not a jar file (" + e.getMessage() + "); --plugin and LOSSLAB_PLUGINS take "
+          + "jars built from a losslab plugin project (experiments/examples/custom-loss)");
     }
   }
 
