@@ -122,6 +122,42 @@ class CliTest {
   }
 
   @Test
+  void theCsvDatasetTakesAllItsOptionsTogether(@TempDir Path dir) throws Exception {
+    // Semicolons, a header, the label in the middle by name, a separate test file, a row with a missing value.
+    StringBuilder train = new StringBuilder("a;class;b\n");
+    StringBuilder test = new StringBuilder("a;class;b\n");
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+    for (int i = 0; i < 200; i++) {
+      int y = i % 2;
+      String row = String.format(java.util.Locale.ROOT, "%.3f;%s;%.3f%n", y * 3 + rng.nextDouble(), y == 0 ? "no" : "yes",
+          rng.nextDouble());
+      (i < 150 ? train : test).append(row);
+    }
+    train.append("NA;yes;0.5\n");
+    Files.writeString(dir.resolve("train.csv"), train);
+    Files.writeString(dir.resolve("test.csv"), test);
+    String yaml = DescriptorLoaderTest.GOOD.replace("dataset: blobs", "dataset: csv").replace(
+        "options: {n: 300, classes: 3, dims: 4, spread: 0.3}",
+        "options: {path: " + dir.resolve("train.csv") + ", test_path: " + dir.resolve("test.csv")
+            + ", label: class, header: 'true', delimiter: ';', missing: drop}");
+    Result r = cli("run", descriptor(dir, yaml).toString(), "--no-progress", "--set", "training.epochs=5");
+    assertEquals(0, r.code(), r.err() + r.out());
+    assertTrue(r.out().contains("test accuracy"), r.out());
+    Path run;
+    try (Stream<Path> s = Files.list(dir.resolve("runs"))) {
+      run = s.findFirst().orElseThrow();
+    }
+    Map<?, ?> summary = DescriptorLoader.json().readValue(run.resolve("summary.json").toFile(), Map.class);
+    assertTrue(((Number) ((Map<?, ?>) summary.get("final_test")).get("accuracy")).doubleValue() > 0.9, summary.toString());
+    String prov = Files.readString(run.resolve("provenance.json"));
+    assertTrue(prov.contains("\"train.rows.dropped.missing\" : \"1\""), prov);
+    // Without missing=drop the NA row is an error naming the file and line.
+    Result strict = cli("run", descriptor(dir, yaml.replace(", missing: drop", "")).toString(), "--no-progress");
+    assertEquals(2, strict.code(), strict.out());
+    assertTrue(strict.err().contains("train.csv") && strict.err().contains("missing"), strict.err());
+  }
+
+  @Test
   void everySubcommandPrintsItsHelp() {
     for (String sub : new String[] {"run", "suite", "list", "describe", "check-loss", "bench"}) {
       Result r = cli(sub, "--help");

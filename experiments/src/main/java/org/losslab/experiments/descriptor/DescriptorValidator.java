@@ -131,19 +131,26 @@ final class DescriptorValidator {
     MethodInfo<?> pipeline = DataPipeline.optionsInfo();
     List<String> loaderKeys = loader.params().stream().map(ParamSpec::name).toList();
     List<String> pipelineKeys = pipeline.params().stream().map(ParamSpec::name).toList();
+    // Each owner resolves its options together, as the loader will: a required option ('path' of csv) is then
+    // present while its companions ('label', 'header', ...) are checked.
+    Map<String, Object> forLoader = new java.util.LinkedHashMap<>();
+    Map<String, Object> forPipeline = new java.util.LinkedHashMap<>();
     for (Map.Entry<String, Object> o : data.options().entrySet()) {
       String key = "data.options." + o.getKey();
-      MethodInfo<?> owner = loaderKeys.contains(o.getKey()) ? loader : pipelineKeys.contains(o.getKey()) ? pipeline : null;
-      if (owner == null) {
+      if (loaderKeys.contains(o.getKey())) {
+        forLoader.put(o.getKey(), o.getValue());
+      } else if (pipelineKeys.contains(o.getKey())) {
+        forPipeline.put(o.getKey(), o.getValue());
+      } else {
         List<String> all = new java.util.ArrayList<>(loaderKeys);
         all.addAll(pipelineKeys);
         p.add(key, "unknown option '" + o.getKey() + "'" + Names.suggestion(o.getKey(), all) + "; " + data.dataset()
             + "'s options: " + (loaderKeys.isEmpty() ? "(none)" : String.join(", ", loaderKeys))
             + "; preparation options: " + String.join(", ", pipelineKeys));
-        continue;
       }
-      check(p, key, () -> owner.resolve(java.util.Collections.singletonMap(o.getKey(), o.getValue())));
     }
+    if (!forLoader.isEmpty()) check(p, optionKey(forLoader, loaderKeys, loader), () -> loader.resolve(forLoader));
+    if (!forPipeline.isEmpty()) check(p, optionKey(forPipeline, pipelineKeys, pipeline), () -> pipeline.resolve(forPipeline));
     Object folds = data.options().get("cv_folds");
     if (folds instanceof Number f && f.intValue() > 0) {
       Object fold = data.options().getOrDefault("cv_fold", 1);
@@ -156,6 +163,16 @@ final class DescriptorValidator {
             + "set validation_fraction to 0");
       }
     }
+  }
+
+  /** The key a failed resolution of {@code given} is about: the parameter its message names, else the first given. */
+  private static String optionKey(Map<String, Object> given, List<String> keys, MethodInfo<?> owner) {
+    try {
+      owner.resolve(given);
+    } catch (IllegalArgumentException e) {
+      for (String k : keys) if (String.valueOf(e.getMessage()).contains("'" + k + "'")) return "data.options." + k;
+    }
+    return "data.options." + given.keySet().iterator().next();
   }
 
   private static <T> Method resolve(DescriptorLoader.Problems p, String section, Method m, Registry<T> registry) {
