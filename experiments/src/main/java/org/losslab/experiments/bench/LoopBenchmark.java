@@ -55,11 +55,12 @@ public final class LoopBenchmark {
         stack.get("cpu_model"), stack.get("cpu_features"), stack.get("nd4j_native_build"), stack.get("blas_kernel"),
         stack.get("blas_coretype_env"), Runtime.getRuntime().availableProcessors());
     double peak = gemmPeak();
-    double flops = trainingFlopsPerSample(f.network(train), train);
+    MultiLayerNetwork probe = f.network(train);
+    double flops = trainingFlopsPerSample(probe, train);
+    boolean conv = hasConvolutions(probe);
     out.printf(Locale.ROOT, "GEMM peak (float 1024^3 into a preallocated output, best of 5): %.0f GFLOP/s; "
         + "model: %.2f MFLOP per training sample (2 per multiply-add forward, 4 backward)%n", peak, flops / 1e6);
 
-    boolean conv = hasConvolutions(f.network(train));
     Map<String, List<Double>> times = new LinkedHashMap<>();
     times.put("losslab trainer", new ArrayList<>());
     times.put("DL4J fit()", new ArrayList<>());

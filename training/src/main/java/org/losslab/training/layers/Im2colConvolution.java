@@ -19,7 +19,6 @@ import org.deeplearning4j.util.ConvolutionUtils;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
@@ -48,6 +47,7 @@ final class Im2colConvolution implements ConvolutionHelper {
   private final Scratch colT = new Scratch();
   private final Scratch deltaT = new Scratch();
   private final Scratch inputGrad = new Scratch();
+  private final Scratch flipped = new Scratch();
   private Geometry fwd;
   private Geometry bwd;
   private boolean inputGradient;
@@ -69,7 +69,8 @@ final class Im2colConvolution implements ConvolutionHelper {
 
   @Override
   public Map<String, Long> helperMemoryUse() {
-    return Map.of("im2col_scratch", col.bytes() + product.bytes() + colT.bytes() + deltaT.bytes() + inputGrad.bytes());
+    return Map.of("im2col_scratch", col.bytes() + product.bytes() + colT.bytes() + deltaT.bytes() + inputGrad.bytes()
+        + flipped.bytes());
   }
 
   @Override
@@ -129,10 +130,8 @@ final class Im2colConvolution implements ConvolutionHelper {
     // Input gradient: a stride-1 convolution of delta with the kernel flipped, channels swapped.
     Geometry b = backward(x, d, kernel, pad, dilation);
     INDArray dc = b.im2col(d, colT, n);
-    INDArray wT;
-    try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-      wT = weights.permute(1, 0, 2, 3).dup('c').reshape('c', ci, b.rows());
-    }
+    INDArray wT = flipped.get(x.dataType(), ci, b.rows(), false);
+    wT.assign(weights.permute(1, 0, 2, 3).reshape('c', ci, b.rows())); // [Ci, Co*kH*kW], reused every step
     INDArray et = inputGrad.get(x.dataType(), ci, (long) n * b.dstPixels(), false);
     Nd4j.gemm(wT, dc, et, false, false, 1.0, 0.0);
     Scratch.transposeBlocks(et, eps, ci, n, b.dstPixels());
