@@ -6,8 +6,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Element access to a dense array (or a dense view into a larger one) through its NIO buffer: a few times
- * faster than {@code DataBuffer.getDouble/put} per element, for the gathers and scatters of coordinate
- * FRUGAL (whole-array element-wise work is faster as native ND4J ops). NIO buffers span the whole
+ * faster than {@code DataBuffer.getDouble/put} per element, for gathers and scatters (coordinate FRUGAL, the
+ * max-pooling backprop in training's layer helpers; whole-array element-wise work is faster as native ND4J ops). NIO buffers span the whole
  * underlying allocation, so the view's offset is added here. Only for dense arrays and views.
  */
 public abstract class Flat {

@@ -48,8 +48,8 @@ public final class CodeFingerprint {
 
   /** The fingerprint of the code a run of {@code d} uses, as hex. */
   public static String of(Descriptor d) {
-    String key = d.loss().name() + "|" + d.loss().params() + "|" + d.optimizer().name() + "|" + d.optimizer().params()
-        + "|" + d.data().dataset();
+    // The walk's roots depend on the loss and the optimizer only (the data code is reached from the pipeline).
+    String key = d.loss().name() + "|" + d.loss().params() + "|" + d.optimizer().name() + "|" + d.optimizer().params();
     return CACHE.computeIfAbsent(key, k -> compute(d));
   }
 
@@ -78,10 +78,7 @@ public final class CodeFingerprint {
     Map<String, String> classes = classes(roots(d));
     Hasher h = Hashing.sha256().newHasher();
     classes.forEach((name, digest) -> h.putString(name, StandardCharsets.UTF_8).putString(digest, StandardCharsets.UTF_8));
-    Map<String, Object> stack = NativeStack.describe();
-    for (String k : new String[] {"backend", "nd4j_native_build", "blas_kernel", "layers"}) {
-      h.putString(k + "=" + stack.get(k), StandardCharsets.UTF_8);
-    }
+    h.putString(NativeStack.reproducibilityKey(), StandardCharsets.UTF_8);
     return h.hash().toString();
   }
 

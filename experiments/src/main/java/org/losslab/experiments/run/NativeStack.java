@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What computes a run's numbers: the CPU, ND4J's native build, the BLAS kernel family OpenBLAS chose, and the
- * convolution implementation. Results are bit-reproducible only when all of these match (BENCHMARKS.md), so
+ * layer implementation. Results are bit-reproducible only when all of these match (BENCHMARKS.md), so
  * each run's provenance and each benchmark records them.
  *
  * <p>The kernel family: OpenBLAS 0.3.19 (ND4J M2.1's) picks kernels by CPU model and falls back to old SSE
@@ -35,16 +35,20 @@ public final class NativeStack {
 
   private NativeStack() {}
 
+  /** Facts fixed for the life of the JVM (the CPU, the loaded OpenBLAS), read once. */
+  private static final class Fixed {
+    static final Map<String, String> CPU = cpu();
+    static final String[] BLAS = openBlas();
+  }
+
   public static Map<String, Object> describe() {
     Map<String, Object> m = new LinkedHashMap<>();
-    Map<String, String> cpu = cpu();
-    m.put("cpu_model", cpu.get("model"));
-    m.put("cpu_features", cpu.get("features"));
+    m.put("cpu_model", Fixed.CPU.get("model"));
+    m.put("cpu_features", Fixed.CPU.get("features"));
     m.put("backend", Nd4j.getBackend().getClass().getSimpleName());
-    m.put("nd4j_native_build", Loader.getPlatform() + System.getProperty("org.bytedeco.javacpp.platform.extension", ""));
-    String[] blas = openBlas();
-    m.put("blas_kernel", blas[0]);
-    m.put("blas_config", blas[1]);
+    m.put("nd4j_native_build", nativeBuild());
+    m.put("blas_kernel", Fixed.BLAS[0]);
+    m.put("blas_config", Fixed.BLAS[1]);
     String env = System.getenv("OPENBLAS_CORETYPE");
     m.put("blas_coretype_env", env == null || env.isBlank() ? "unset (OpenBLAS detects the CPU)" : env);
     m.put("omp_threads", Nd4j.getEnvironment().maxMasterThreads());
@@ -59,14 +63,27 @@ public final class NativeStack {
     return m;
   }
 
+  /**
+   * What a result's last digits depend on, as one line: backend, ND4J native build, BLAS kernel family, layer
+   * implementation (no GPU query, no CPU model: cheap enough for every suite cell).
+   */
+  public static String reproducibilityKey() {
+    return Nd4j.getBackend().getClass().getSimpleName() + "|" + nativeBuild() + "|" + Fixed.BLAS[0] + "|"
+        + FastLayers.implementation();
+  }
+
+  private static String nativeBuild() {
+    return Loader.getPlatform() + System.getProperty("org.bytedeco.javacpp.platform.extension", "");
+  }
+
   public static boolean onCuda() {
     return "CUDA".equalsIgnoreCase(Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend"));
   }
 
   /** Warns when OpenBLAS runs pre-AVX2 kernels on a CPU with AVX2 (the 0.4x case), saying how to fix it. */
   public static void warnIfSlowKernels() {
-    String kernel = openBlas()[0];
-    String features = cpu().get("features");
+    String kernel = Fixed.BLAS[0];
+    String features = Fixed.CPU.get("features");
     if (features.contains("avx2") && PRE_AVX2.contains(kernel.toLowerCase())) {
       log.warn("OpenBLAS chose its '{}' kernels on this AVX2 CPU: matrix products run several times slower. "
           + "Set OPENBLAS_CORETYPE=Haswell (the ./losslab launcher does) before starting Java.", kernel);
