@@ -176,7 +176,7 @@ public final class CsvTable {
       if (rows.isEmpty()) throw new MalformedDataException(file + ": no data rows");
       return new Raw(file, columns, labelCol, rows, labels, dropped);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read CSV file " + file + ": " + e.getMessage(), e);
+      throw IoErrors.reading("CSV file ", file, e);
     }
   }
 
@@ -261,7 +261,7 @@ public final class CsvTable {
     try {
       return Hashes.sha256(Files.readAllBytes(file));
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw IoErrors.reading("CSV file ", file, e);
     }
   }
 }

@@ -1,7 +1,6 @@
 package org.losslab.datasets;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -27,6 +26,13 @@ public final class FashionMnist {
   public static final String DIR_PROPERTY = "losslab.fashion-mnist.dir";
   public static final String PACKAGE = "dataset-fashion-mnist";
   public static final String INSTALL_COMMAND = "apt-get install " + PACKAGE;
+  /** Where {@link #FETCH_COMMAND} unpacks the package; searched after {@link #DEFAULT_DIR}. */
+  public static final Path USER_ROOT = Path.of(System.getProperty("user.home"), ".local/share/losslab", PACKAGE);
+  private static final String DATA_SUBDIR = "usr/share/datasets/fashion-mnist";
+  /** Gets the files without installing anything system-wide (any user; needs apt's package lists). */
+  public static final String FETCH_COMMAND = "cd \"$(mktemp -d)\" && apt-get download " + PACKAGE
+      + " && mkdir -p \"$HOME/.local/share/losslab/" + PACKAGE + "\""
+      + " && dpkg-deb -x " + PACKAGE + "_*.deb \"$HOME/.local/share/losslab/" + PACKAGE + "\"";
 
   public static final List<String> CLASS_NAMES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
       "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
@@ -42,10 +48,16 @@ public final class FashionMnist {
 
   private FashionMnist() {}
 
-  /** {@link #DEFAULT_DIR}, or the directory named by the system property {@value #DIR_PROPERTY}. */
+  /**
+   * The directory named by the system property {@value #DIR_PROPERTY} if set, else {@link #DEFAULT_DIR} if it
+   * exists, else the copy {@link #FETCH_COMMAND} unpacked under {@link #USER_ROOT} if it exists, else {@link #DEFAULT_DIR}.
+   */
   public static Path defaultDir() {
     String p = System.getProperty(DIR_PROPERTY);
-    return p == null || p.isBlank() ? DEFAULT_DIR : Path.of(p);
+    if (p != null && !p.isBlank()) return Path.of(p);
+    if (Files.isDirectory(DEFAULT_DIR)) return DEFAULT_DIR;
+    Path user = USER_ROOT.resolve(DATA_SUBDIR);
+    return Files.isDirectory(user) ? user : DEFAULT_DIR;
   }
 
   /** Train (60k) and test (10k) parts from {@code dir}, checksums verified. */
@@ -108,9 +120,10 @@ public final class FashionMnist {
     Path plain = dir.resolve(base);
     Path file = Files.isRegularFile(gz) ? gz : Files.isRegularFile(plain) ? plain : null;
     if (file == null) {
-      throw new DataUnavailableException(gz, PACKAGE, INSTALL_COMMAND, "Fashion-MNIST file " + gz
-          + " is missing. It comes with the Debian package " + PACKAGE + ": install it with `"
-          + INSTALL_COMMAND + "` (as root), or point the 'dir' option (or -D" + DIR_PROPERTY
+      throw new DataUnavailableException(gz, PACKAGE, INSTALL_COMMAND, FETCH_COMMAND, "Fashion-MNIST file " + gz
+          + " is missing. It comes with the Debian package " + PACKAGE + ": unpack it for this user with `"
+          + FETCH_COMMAND + "` (found there without any option), install it with `" + INSTALL_COMMAND
+          + "` (as root), or point the 'dir' option (or -D" + DIR_PROPERTY
           + ") at a directory holding train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
           + "t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz (plain, uncompressed files also work).");
     }
@@ -118,7 +131,7 @@ public final class FashionMnist {
     try {
       a = IdxReader.read(file);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read Fashion-MNIST file " + file + ": " + e.getMessage(), e);
+      throw IoErrors.reading("Fashion-MNIST file ", file, e);
     }
     String expected = SHA256.get(base);
     if (verify && !expected.equals(a.sha256())) {

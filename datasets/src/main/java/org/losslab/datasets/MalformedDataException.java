@@ -5,7 +5,7 @@ package org.losslab.datasets;
  * a malformed CSV row, a checksum that differs from the published one. The message names the file, the
  * place (line, offset or object) and what was expected, so the user can fix the file or the options.
  */
-public class MalformedDataException extends RuntimeException {
+public class MalformedDataException extends RuntimeException implements org.losslab.core.UserFacing {
   public MalformedDataException(String message) {
     super(message);
   }

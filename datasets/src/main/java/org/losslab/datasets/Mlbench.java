@@ -1,7 +1,6 @@
 package org.losslab.datasets;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -88,7 +87,7 @@ public final class Mlbench {
   public static RDataFrame frame(Path dir, String object) {
     Path file = dir.resolve(object + ".rda");
     if (!Files.isRegularFile(file)) {
-      throw new DataUnavailableException(file, PACKAGE, INSTALL_COMMAND, "mlbench data file " + file
+      throw new DataUnavailableException(file, PACKAGE, "apt-get install " + PACKAGE, INSTALL_COMMAND, "mlbench data file " + file
           + " is missing. It comes with the Debian package " + PACKAGE + ". To get the files without installing R: "
           + "`apt-get download " + PACKAGE + " && dpkg-deb -x " + PACKAGE + "_*.deb <dir>`, then point the 'dir' "
           + "option (or -D" + DIR_PROPERTY + ") at <dir>/" + DATA_SUBDIR + " (unpacking into " + USER_ROOT
@@ -103,7 +102,7 @@ public final class Mlbench {
       }
       return RDataFrame.of(o, file + ":" + object);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+      throw IoErrors.reading("mlbench file ", file, e);
     }
   }
 
@@ -112,7 +111,7 @@ public final class Mlbench {
     try {
       return Hashes.sha256(Files.readAllBytes(dir.resolve(object + ".rda")));
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw IoErrors.reading("mlbench file ", dir.resolve(object + ".rda"), e);
     }
   }
 

@@ -50,6 +50,10 @@ class FashionMnistTest {
     DataUnavailableException e = assertThrows(DataUnavailableException.class, () -> FashionMnist.load(tmp));
     assertEquals("dataset-fashion-mnist", e.packageName());
     assertEquals("apt-get install dataset-fashion-mnist", e.installCommand());
+    // the fetch needs no root and installs nothing system-wide: it unpacks into the folder defaultDir() searches
+    assertTrue(e.fetchCommand().contains("apt-get download dataset-fashion-mnist"), e.fetchCommand());
+    assertTrue(e.fetchCommand().contains("dpkg-deb -x"), e.fetchCommand());
+    assertTrue(e.fetchCommand().contains(".local/share/losslab/dataset-fashion-mnist"), e.fetchCommand());
     assertEquals(tmp.resolve("train-images-idx3-ubyte.gz"), e.missing());
     assertTrue(e.getMessage().contains(tmp.resolve("train-images-idx3-ubyte.gz").toString()), e.getMessage());
     assertTrue(e.getMessage().contains("`apt-get install dataset-fashion-mnist`"), e.getMessage());

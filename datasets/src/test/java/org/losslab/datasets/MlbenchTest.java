@@ -81,7 +81,8 @@ class MlbenchTest {
     assertTrue(m.contains(tmp.resolve("Sonar.rda").toString()), m);
     assertTrue(m.contains("apt-get download r-cran-mlbench && dpkg-deb -x r-cran-mlbench_*.deb <dir>"), m);
     assertTrue(m.contains("<dir>/usr/lib/R/site-library/mlbench/data"), m);
-    assertTrue(e.installCommand().contains("dpkg-deb -x"), e.installCommand());
+    assertTrue(e.fetchCommand().contains("dpkg-deb -x"), e.fetchCommand());
+    assertEquals("apt-get install r-cran-mlbench", e.installCommand());
   }
 
   /**

@@ -1,46 +1,69 @@
 package org.losslab.training;
 
+import com.google.common.hash.Hashing;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.Reader;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
-import org.losslab.training.layers.FastLayers;
 import org.losslab.losses.StatefulLoss;
+import org.losslab.training.layers.FastLayers;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
  * A resumable snapshot: the network with its updater state ({@code model.zip}), the loop position
- * ({@code trainer.properties}), any per-sample loss state ({@code loss-state.bin}) and any tensor-level
- * optimizer state ({@code optimizer-state.bin}: FRUGAL's moments, bases, index sets and counters). It is written to a
- * temporary folder and moved into place, so a crash leaves the previous checkpoint intact.
+ * ({@code trainer.properties}), any per-sample loss state ({@code loss-state.bin}), any tensor-level optimizer
+ * state ({@code optimizer-state.bin}: FRUGAL's moments, bases, index sets and counters), and last a
+ * {@code manifest.properties} with each file's SHA-256, the updater state's length and the caller's metadata
+ * (descriptor hash, code fingerprint).
+ *
+ * <p>Writing is crash-safe: everything goes to a temporary sibling folder, which replaces the previous
+ * checkpoint by two renames ({@code checkpoint -> checkpoint.old}, {@code tmp -> checkpoint}). A crash between
+ * them leaves only {@code checkpoint.old}, which {@link #recover} puts back; temporaries of an interrupted
+ * write are deleted. Loading checks the manifest before anything is trusted: checksums, finite parameters and
+ * optimizer state, an updater state of the size the network needs; the loop position is checked against the
+ * data by the trainer ({@link Trainer#resume}).
  */
 public final class Checkpoint {
   static final String MODEL = "model.zip";
   static final String STATE = "trainer.properties";
   static final String LOSS_STATE = "loss-state.bin";
   static final String OPTIMIZER_STATE = "optimizer-state.bin";
+  static final String MANIFEST = "manifest.properties";
+  private static final String FORMAT = "2";
+  /** The entry DL4J's ModelSerializer writes the updater state to. */
+  private static final String UPDATER_ENTRY = "updaterState.bin";
 
+  private final Path dir;
   private final MultiLayerNetwork net;
   private final TrainerState state;
   private final Map<String, INDArray> optimizerState;
+  private final Map<String, String> meta;
 
-  private Checkpoint(MultiLayerNetwork net, TrainerState state, Map<String, INDArray> optimizerState) {
+  private Checkpoint(Path dir, MultiLayerNetwork net, TrainerState state, Map<String, INDArray> optimizerState,
+                     Map<String, String> meta) {
+    this.dir = dir;
     this.net = net;
     this.state = state;
     this.optimizerState = optimizerState;
+    this.meta = meta;
   }
 
   /** The tensor-level optimizer state (FRUGAL), or null when the optimizer has none. */
@@ -52,54 +75,219 @@ public final class Checkpoint {
     return net;
   }
 
+  public Path dir() {
+    return dir;
+  }
+
   public long step() {
     return state.step;
+  }
+
+  /** Finished epochs at the time of the checkpoint. */
+  public int epoch() {
+    return state.epoch;
+  }
+
+  /** The metadata the writer gave (see {@link CheckpointPolicy#meta()}). */
+  public Map<String, String> meta() {
+    return meta;
   }
 
   TrainerState state() {
     return state;
   }
 
+  /** Whether a complete checkpoint (with its manifest) is in {@code dir}, after {@link #recover} of a crashed write. */
   public static boolean exists(Path dir) {
-    return Files.isRegularFile(dir.resolve(STATE)) && Files.isRegularFile(dir.resolve(MODEL));
+    recover(dir);
+    return Files.isRegularFile(dir.resolve(MANIFEST));
   }
 
-  static void write(Path dir, MultiLayerNetwork net, TrainerState state, Map<String, INDArray> optimizerState)
-      throws IOException {
+  /**
+   * Repairs what a crash during {@link #write} can leave: puts {@code <dir>.old} back when {@code dir} is
+   * missing, and deletes half-written temporaries.
+   */
+  public static void recover(Path dir) {
+    Path parent = dir.toAbsolutePath().getParent();
+    if (parent == null || !Files.isDirectory(parent)) return;
+    Path old = parent.resolve(dir.getFileName() + ".old");
+    try {
+      if (!Files.exists(dir) && Files.isRegularFile(old.resolve(MANIFEST))) Files.move(old, dir, StandardCopyOption.ATOMIC_MOVE);
+      else if (Files.exists(dir)) deleteTree(old);
+      String tmpPrefix = dir.getFileName() + ".tmp";
+      try (Stream<Path> s = Files.list(parent)) {
+        for (Path p : s.filter(p -> p.getFileName().toString().startsWith(tmpPrefix)).toList()) deleteTree(p);
+      }
+    } catch (IOException e) {
+      throw new CheckpointException(dir, "cannot repair after an interrupted checkpoint write: " + e.getMessage(), e);
+    }
+  }
+
+  static void write(Path dir, MultiLayerNetwork net, TrainerState state, Map<String, INDArray> optimizerState,
+                    Map<String, String> meta) throws IOException {
     Path parent = dir.toAbsolutePath().getParent();
     Files.createDirectories(parent);
+    recover(dir);
     Path tmp = Files.createTempDirectory(parent, dir.getFileName() + ".tmp");
     ModelSerializer.writeModel(net, tmp.resolve(MODEL).toFile(), true);
     if (lossOf(net) instanceof StatefulLoss s) writeArrays(tmp.resolve(LOSS_STATE), s.state());
     if (optimizerState != null) writeArrays(tmp.resolve(OPTIMIZER_STATE), optimizerState);
     state.write(tmp.resolve(STATE));
+    Properties m = new Properties();
+    m.setProperty("format", FORMAT);
+    m.setProperty("written", Instant.now().toString());
+    m.setProperty("step", Long.toString(state.step));
+    m.setProperty("epoch", Integer.toString(state.epoch));
+    m.setProperty("parameters", Long.toString(net.numParams()));
+    var view = net.getUpdater() == null ? null : net.getUpdater().getStateViewArray();
+    m.setProperty("updater_state_length", Long.toString(view == null ? 0 : view.length()));
+    meta.forEach((k, v) -> m.setProperty("meta." + k, v));
+    for (String f : List.of(MODEL, STATE, LOSS_STATE, OPTIMIZER_STATE)) {
+      if (Files.exists(tmp.resolve(f))) m.setProperty("sha256." + f, sha256(tmp.resolve(f)));
+    }
+    try (Writer w = Files.newBufferedWriter(tmp.resolve(MANIFEST))) {
+      m.store(w, "losslab checkpoint manifest: written last; a folder without it is incomplete");
+    }
     Path old = null;
     if (Files.exists(dir)) {
       old = parent.resolve(dir.getFileName() + ".old");
-      deleteTree(old);
       Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
     }
     Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
     if (old != null) deleteTree(old);
   }
 
-  /** Loads a checkpoint; the returned network holds its own (restored) loss instance. */
-  public static Checkpoint load(Path dir) throws IOException {
-    if (!exists(dir)) throw new IOException("no checkpoint in " + dir + " (expected " + MODEL + " and " + STATE + ")");
-    MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(dir.resolve(MODEL).toFile(), true);
+  /** The writer's metadata from a checkpoint's manifest, without loading anything else; empty when there is none. */
+  public static Map<String, String> meta(Path dir) {
+    Properties m = new Properties();
+    try (Reader r = Files.newBufferedReader(dir.resolve(MANIFEST))) {
+      m.load(r);
+    } catch (IOException | IllegalArgumentException e) {
+      return Map.of();
+    }
+    Map<String, String> meta = new LinkedHashMap<>();
+    for (String k : m.stringPropertyNames()) if (k.startsWith("meta.")) meta.put(k.substring(5), m.getProperty(k));
+    return meta;
+  }
+
+  /** Loads and checks a checkpoint; the returned network holds its own (restored) loss instance. */
+  public static Checkpoint load(Path dir) {
+    recover(dir);
+    Path manifestFile = dir.resolve(MANIFEST);
+    if (!Files.isDirectory(dir)) throw new CheckpointException(dir, "no such folder");
+    if (!Files.isRegularFile(manifestFile)) {
+      throw new CheckpointException(manifestFile, "missing: the checkpoint is incomplete (its write was interrupted) "
+          + "or not a losslab checkpoint of this version");
+    }
+    Properties m = new Properties();
+    try (Reader r = Files.newBufferedReader(manifestFile)) {
+      m.load(r);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new CheckpointException(manifestFile, "cannot be read: " + e.getMessage(), e);
+    }
+    if (!FORMAT.equals(m.getProperty("format"))) {
+      throw new CheckpointException(manifestFile, "format " + m.getProperty("format") + " is not this losslab's (" + FORMAT + ")");
+    }
+    for (String f : List.of(MODEL, STATE, LOSS_STATE, OPTIMIZER_STATE)) {
+      String expected = m.getProperty("sha256." + f);
+      Path p = dir.resolve(f);
+      if (expected == null) {
+        if (Files.exists(p)) throw new CheckpointException(p, "is not listed in " + MANIFEST + " (added after the checkpoint was written)");
+        continue;
+      }
+      if (!Files.isRegularFile(p)) throw new CheckpointException(p, "missing (listed in " + MANIFEST + ")");
+      String actual;
+      try {
+        actual = sha256(p);
+      } catch (IOException e) {
+        throw new CheckpointException(p, "cannot be read: " + e.getMessage(), e);
+      }
+      if (!expected.equals(actual)) {
+        throw new CheckpointException(p, "does not match its SHA-256 in " + MANIFEST + " (the file was changed or is corrupt)");
+      }
+    }
+    if (m.getProperty("sha256." + MODEL) == null) throw new CheckpointException(dir.resolve(MODEL), "missing from " + MANIFEST);
+    if (m.getProperty("sha256." + STATE) == null) throw new CheckpointException(dir.resolve(STATE), "missing from " + MANIFEST);
+
+    MultiLayerNetwork net;
+    try {
+      net = ModelSerializer.restoreMultiLayerNetwork(dir.resolve(MODEL).toFile(), true);
+    } catch (IOException | RuntimeException e) {
+      throw new CheckpointException(dir.resolve(MODEL), "is not a DL4J network: " + e.getMessage(), e);
+    }
     FastLayers.install(net); // a restored network has new layer objects, without losslab's helpers
+    checkModel(dir.resolve(MODEL), net, m);
     if (lossOf(net) instanceof StatefulLoss s) {
       Path f = dir.resolve(LOSS_STATE);
-      if (!Files.exists(f)) throw new IOException("checkpoint " + dir + " lacks the loss state " + LOSS_STATE);
-      s.restoreState(readArrays(f));
+      if (!Files.exists(f)) throw new CheckpointException(f, "missing: loss " + s.getClass().getSimpleName() + " keeps per-sample state");
+      Map<String, INDArray> arrays = readArrays(f);
+      checkFinite(f, arrays);
+      try {
+        s.restoreState(arrays);
+      } catch (RuntimeException e) {
+        throw new CheckpointException(f, "does not fit the loss: " + e.getMessage(), e);
+      }
     }
     Path opt = dir.resolve(OPTIMIZER_STATE);
     Map<String, INDArray> optimizerState = Files.exists(opt) ? readArrays(opt) : null;
-    return new Checkpoint(net, TrainerState.read(dir.resolve(STATE)), optimizerState);
+    if (optimizerState != null) checkFinite(opt, optimizerState);
+    TrainerState state;
+    try {
+      state = TrainerState.read(dir.resolve(STATE));
+    } catch (IOException | RuntimeException e) {
+      throw new CheckpointException(dir.resolve(STATE), "cannot be read: " + e.getMessage(), e);
+    }
+    if (state.step != Long.parseLong(m.getProperty("step", "-1")) || state.epoch != Integer.parseInt(m.getProperty("epoch", "-1"))) {
+      throw new CheckpointException(dir.resolve(STATE), "its position (epoch " + state.epoch + ", step " + state.step
+          + ") differs from the manifest's (epoch " + m.getProperty("epoch") + ", step " + m.getProperty("step") + ")");
+    }
+    Map<String, String> meta = new LinkedHashMap<>();
+    for (String k : m.stringPropertyNames()) if (k.startsWith("meta.")) meta.put(k.substring(5), m.getProperty(k));
+    return new Checkpoint(dir, net, state, optimizerState, Map.copyOf(meta));
+  }
+
+  /** Parameters finite and as many as recorded; updater state present, finite, and of the recorded length. */
+  private static void checkModel(Path file, MultiLayerNetwork net, Properties m) {
+    long params = Long.parseLong(m.getProperty("parameters", "-1"));
+    if (net.numParams() != params) {
+      throw new CheckpointException(file, "holds " + net.numParams() + " parameters, the manifest says " + params);
+    }
+    if (net.numParams() > 0 && !finite(net.params())) throw new CheckpointException(file, "holds NaN or infinite weights");
+    long expected = Long.parseLong(m.getProperty("updater_state_length", "0"));
+    if (expected == 0) return;
+    boolean hasEntry;
+    try (var zip = new java.util.zip.ZipFile(file.toFile())) {
+      hasEntry = zip.getEntry(UPDATER_ENTRY) != null;
+    } catch (IOException e) {
+      throw new CheckpointException(file, "cannot be read as a zip: " + e.getMessage(), e);
+    }
+    var view = net.getUpdater() == null ? null : net.getUpdater().getStateViewArray();
+    long actual = view == null ? 0 : view.length();
+    if (!hasEntry || actual != expected) {
+      throw new CheckpointException(file, "lacks the optimizer state: " + (hasEntry ? actual + " values" : "no " + UPDATER_ENTRY)
+          + ", the optimizer needs " + expected + " (resuming without it would silently restart the optimizer's moments)");
+    }
+    if (!finite(view)) throw new CheckpointException(file, "holds a NaN or infinite optimizer state");
+  }
+
+  private static void checkFinite(Path file, Map<String, INDArray> arrays) {
+    for (var e : arrays.entrySet()) {
+      if (e.getValue().length() > 0 && e.getValue().dataType().isFPType() && !finite(e.getValue())) {
+        throw new CheckpointException(file, "array '" + e.getKey() + "' holds NaN or infinite values");
+      }
+    }
+  }
+
+  private static boolean finite(INDArray a) {
+    return !a.isNaN().any() && !a.isInfinite().any();
   }
 
   static ILossFunction lossOf(MultiLayerNetwork net) {
     return ((BaseOutputLayer<?>) net.getLayer(net.getnLayers() - 1)).layerConf().getLossFn();
+  }
+
+  private static String sha256(Path file) throws IOException {
+    return com.google.common.io.Files.asByteSource(file.toFile()).hash(Hashing.sha256()).toString();
   }
 
   private static void writeArrays(Path file, Map<String, INDArray> arrays) throws IOException {
@@ -112,7 +300,7 @@ public final class Checkpoint {
     }
   }
 
-  private static Map<String, INDArray> readArrays(Path file) throws IOException {
+  private static Map<String, INDArray> readArrays(Path file) {
     Map<String, INDArray> m = new LinkedHashMap<>();
     try (InputStream is = Files.newInputStream(file); DataInputStream in = new DataInputStream(is)) {
       int n = in.readInt();
@@ -120,6 +308,8 @@ public final class Checkpoint {
         String key = in.readUTF();
         m.put(key, Nd4j.read(in));
       }
+    } catch (IOException | RuntimeException e) {
+      throw new CheckpointException(file, "cannot be read: " + e.getMessage(), e);
     }
     return m;
   }

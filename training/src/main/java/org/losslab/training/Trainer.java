@@ -2,6 +2,7 @@ package org.losslab.training;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -44,6 +45,9 @@ public final class Trainer {
   private final List<Consumer<EpochMetrics>> observers = new ArrayList<>();
   private final TensorUpdater tensorUpdater;
   private final StepHookListener hookListener;
+  private final Path resumedFrom;
+  private long lastCheckpointStep = -1;
+  private long lastCheckpointNanos = System.nanoTime();
 
   public Trainer(MultiLayerNetwork net, StepStrategy strategy, TrainerConfig cfg) {
     this(net, strategy, null, cfg);
@@ -54,7 +58,7 @@ public final class Trainer {
    *                      before DL4J's updater, and its state goes into checkpoints
    */
   public Trainer(MultiLayerNetwork net, StepStrategy strategy, TensorUpdater tensorUpdater, TrainerConfig cfg) {
-    this(net, strategy, tensorUpdater, cfg, new TrainerState(), false);
+    this(net, strategy, tensorUpdater, cfg, new TrainerState(), null);
   }
 
   /** A trainer for a network built for {@code optimizer} (see {@link Models#build}): its strategy and tensor updater. */
@@ -63,13 +67,15 @@ public final class Trainer {
   }
 
   private Trainer(MultiLayerNetwork net, StepStrategy strategy, TensorUpdater tensorUpdater, TrainerConfig cfg,
-                  TrainerState state, boolean resumed) {
+                  TrainerState state, Path resumedFrom) {
     this.net = net;
     this.strategy = strategy;
     this.tensorUpdater = tensorUpdater;
     this.cfg = cfg;
     this.state = state;
-    this.resumed = resumed;
+    this.resumed = resumedFrom != null;
+    this.resumedFrom = resumedFrom;
+    if (resumedFrom != null) lastCheckpointStep = state.step;
     this.hookListener = new StepHookListener(tensorUpdater, NetworkStepContext.hasRegularization(net));
     net.addListeners(hookListener);
   }
@@ -81,16 +87,27 @@ public final class Trainer {
 
   /**
    * Continues from a checkpoint; {@code tensorUpdater} (a fresh one from the same optimizer settings) gets
-   * the checkpointed tensor-level state.
+   * the checkpointed tensor-level state. The loop position is checked against the data at {@link #fit}.
    */
   public static Trainer resume(Checkpoint ckpt, StepStrategy strategy, TensorUpdater tensorUpdater, TrainerConfig cfg) {
+    Path opt = ckpt.dir().resolve(Checkpoint.OPTIMIZER_STATE);
     if (tensorUpdater != null) {
       if (ckpt.optimizerState() == null) {
-        throw new IllegalArgumentException("checkpoint has no tensor-level optimizer state, but the optimizer needs one");
+        throw new CheckpointException(opt, "missing: the optimizer keeps tensor-level state (" + tensorUpdater.getClass().getSimpleName() + ")");
       }
-      tensorUpdater.restoreState(ckpt.optimizerState());
+      try {
+        tensorUpdater.restoreState(ckpt.optimizerState());
+      } catch (RuntimeException e) {
+        throw new CheckpointException(opt, "does not fit the optimizer: " + e.getMessage(), e);
+      }
+    } else if (ckpt.optimizerState() != null) {
+      throw new CheckpointException(opt, "holds tensor-level optimizer state, but this run's optimizer has none (another optimizer wrote it)");
     }
-    return new Trainer(ckpt.network(), strategy, tensorUpdater, cfg, ckpt.state(), true);
+    if (ckpt.state().epoch > cfg.epochs()) {
+      throw new CheckpointException(ckpt.dir().resolve(Checkpoint.STATE), "is at epoch " + ckpt.state().epoch
+          + ", past this run's " + cfg.epochs() + " epochs");
+    }
+    return new Trainer(ckpt.network(), strategy, tensorUpdater, cfg, ckpt.state(), ckpt.dir());
   }
 
   public MultiLayerNetwork network() {
@@ -131,6 +148,7 @@ public final class Trainer {
 
     int n = train.size();
     int batchesPerEpoch = (n + cfg.batchSize() - 1) / cfg.batchSize();
+    if (resumed) checkPosition(batchesPerEpoch);
     NetworkStepContext ctx = new NetworkStepContext(net, hookListener);
     List<EpochMetrics> history = new ArrayList<>();
     EvalResult lastTest = null;
@@ -147,8 +165,7 @@ public final class Trainer {
             if (cfg.maxSteps() > 0 && state.step >= cfg.maxSteps()) {
               state.epochSeconds += (System.nanoTime() - t0) / 1e9;
               saveCheckpoint();
-              return new TrainResult("step_limit", "stopped at step " + state.step + " (step limit)", history,
-                  state.step, state.bestEpoch, lastTest, optimizerStateBytes(), net.numParams());
+              return result("step_limit", "stopped at step " + state.step + " (step limit)", history, lastTest);
             }
             int[] idx = slice(order, b, n);
             DataSet batch = prefetcher.take(idx);
@@ -166,6 +183,18 @@ public final class Trainer {
               bar.stepBy(idx.length);
               bar.setExtraMessage(String.format(" loss %.4f", state.epochLossSum / state.epochLossCount));
             }
+            if (cfg.stop() != null && cfg.stop().requested()) {
+              state.epochSeconds += (System.nanoTime() - t0) / 1e9;
+              saveCheckpoint();
+              return result("interrupted", "interrupted (" + cfg.stop().reason() + ") after step " + state.step
+                  + (cfg.checkpoints().dir() == null ? "" : "; checkpoint written"), history, lastTest);
+            }
+            if (stepCheckpointDue()) {
+              double elapsed = (System.nanoTime() - t0) / 1e9;
+              state.epochSeconds += elapsed;
+              saveCheckpoint();
+              state.epochSeconds -= elapsed; // the epoch's clock keeps running from t0
+            }
           }
         }
         double seconds = state.epochSeconds + (System.nanoTime() - t0) / 1e9;
@@ -177,13 +206,15 @@ public final class Trainer {
         observers.forEach(o -> o.accept(m));
         log.info("epoch {}: train loss {} {}", epoch + 1, m.trainLoss(), lastTest == null ? "" : "test acc " + lastTest.accuracy());
 
+        int bestBefore = state.bestEpoch;
         boolean stop = updateEarlyStopping(m);
         state.epoch++;
         state.batchInEpoch = 0;
         state.epochLossSum = 0;
         state.epochLossCount = 0;
         state.epochSeconds = 0;
-        if (state.epoch == cfg.epochs() || stop || state.epoch % cfg.checkpointEvery() == 0) saveCheckpoint();
+        if (state.epoch == cfg.epochs() || stop || state.epoch % cfg.checkpoints().everyEpochs() == 0) saveCheckpoint();
+        if (cfg.earlyStopping() != null && state.bestEpoch != bestBefore) saveCheckpoint(cfg.checkpoints().bestDir());
         if (stop) {
           status = "early_stopped";
           message = "early stopping after epoch " + (epoch + 1) + ": " + cfg.earlyStopping().metric()
@@ -191,11 +222,44 @@ public final class Trainer {
           break;
         }
       }
+      // A run resumed from its last epoch's checkpoint trains nothing more, but still reports its test metrics.
+      if (lastTest == null && testBatches != null && state.epoch > 0) lastTest = evaluator.evaluate(net, test, testBatches);
     } catch (NonFiniteLossException e) {
-      return new TrainResult("diverged", e.getMessage(), history, state.step, state.bestEpoch, lastTest,
-          optimizerStateBytes(), net.numParams());
+      // The bad step's update was never applied, but its forward pass may have touched loss state: the
+      // checkpoint on disk (the last written before it) is the last good one, and it is not overwritten.
+      return result("diverged", e.getMessage() + (lastCheckpointStep < 0 ? "; no checkpoint was written before it"
+          : "; last good checkpoint at step " + lastCheckpointStep), history, lastTest);
     }
-    return new TrainResult(status, message, history, state.step, state.bestEpoch, lastTest, optimizerStateBytes(), net.numParams());
+    return result(status, message, history, lastTest);
+  }
+
+  private TrainResult result(String status, String message, List<EpochMetrics> history, EvalResult lastTest) {
+    return new TrainResult(status, message, history, state.step, state.epoch, state.bestEpoch, lastTest, optimizerStateBytes(),
+        net.numParams(), lastCheckpointStep);
+  }
+
+  /** A resumed checkpoint's position must be one this data and batch size can reach. */
+  private void checkPosition(int batchesPerEpoch) {
+    Path f = resumedFrom.resolve(Checkpoint.STATE);
+    if (state.batchInEpoch < 0 || state.batchInEpoch > batchesPerEpoch) {
+      throw new CheckpointException(f, "batch position " + state.batchInEpoch + " is outside an epoch of " + batchesPerEpoch
+          + " batches (was it written for other data or another batch size?)");
+    }
+    long expected = (long) state.epoch * batchesPerEpoch + state.batchInEpoch;
+    if (state.step != expected) {
+      throw new CheckpointException(f, "step " + state.step + " does not match epoch " + state.epoch + ", batch "
+          + state.batchInEpoch + " at " + batchesPerEpoch + " batches per epoch (expected step " + expected + ")");
+    }
+    if (state.epochLossCount < 0 || !Double.isFinite(state.epochLossSum)) {
+      throw new CheckpointException(f, "the running loss of the unfinished epoch is not a finite sum");
+    }
+  }
+
+  private boolean stepCheckpointDue() {
+    CheckpointPolicy p = cfg.checkpoints();
+    if (p.dir() == null) return false;
+    if (p.everySteps() > 0 && state.step % p.everySteps() == 0) return true;
+    return p.everyMinutes() > 0 && (System.nanoTime() - lastCheckpointNanos) / 6e10 >= p.everyMinutes();
   }
 
   /**
@@ -259,11 +323,18 @@ public final class Trainer {
   }
 
   private void saveCheckpoint() {
-    if (cfg.checkpointDir() == null) return;
+    if (cfg.checkpoints().dir() == null) return;
+    saveCheckpoint(cfg.checkpoints().dir());
+    lastCheckpointStep = state.step;
+    lastCheckpointNanos = System.nanoTime();
+  }
+
+  private void saveCheckpoint(Path dir) {
+    if (dir == null) return;
     try {
-      Checkpoint.write(cfg.checkpointDir(), net, state, tensorUpdater == null ? null : tensorUpdater.state());
+      Checkpoint.write(dir, net, state, tensorUpdater == null ? null : tensorUpdater.state(), cfg.checkpoints().meta());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write checkpoint to " + cfg.checkpointDir() + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write checkpoint " + dir + ": " + e, e);
     }
   }
 }

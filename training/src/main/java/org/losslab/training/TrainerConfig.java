@@ -12,36 +12,48 @@ import java.util.List;
  * @param clipNorm        global L2 norm bound on the batch-mean gradient across the whole model; 0 = off
  * @param topK            extra top-k accuracies to report (k &gt; 1)
  * @param earlyStopping   null for none
- * @param checkpointDir   where checkpoints go; null = none
- * @param checkpointEvery epochs between checkpoints (the last epoch is always checkpointed)
+ * @param checkpoints     where and how often checkpoints are written ({@link CheckpointPolicy#NONE}: never)
  * @param maxSteps        stop after this many global steps (for resumable partial runs); 0 = no limit
  * @param progress        draw a terminal progress bar
+ * @param stop            polled after every step; when requested, the trainer checkpoints and returns
+ *                        {@code interrupted}; null = never
  */
 public record TrainerConfig(int epochs, int batchSize, long seed, double clipNorm, List<Integer> topK,
-                            EarlyStopping earlyStopping, Path checkpointDir, int checkpointEvery, long maxSteps,
-                            boolean progress) {
+                            EarlyStopping earlyStopping, CheckpointPolicy checkpoints, long maxSteps,
+                            boolean progress, StopRequest stop) {
   public TrainerConfig {
     if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
     if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
     if (clipNorm < 0) throw new IllegalArgumentException("clip norm must be >= 0, got " + clipNorm);
     topK = topK == null ? List.of() : List.copyOf(topK);
-    checkpointEvery = Math.max(1, checkpointEvery);
+    if (maxSteps < 0) throw new IllegalArgumentException("max steps must be >= 0, got " + maxSteps);
+    checkpoints = checkpoints == null ? CheckpointPolicy.NONE : checkpoints;
   }
 
   public static TrainerConfig of(int epochs, int batchSize, long seed) {
-    return new TrainerConfig(epochs, batchSize, seed, 0, List.of(), null, null, 1, 0, false);
+    return new TrainerConfig(epochs, batchSize, seed, 0, List.of(), null, CheckpointPolicy.NONE, 0, false, null);
   }
 
   public TrainerConfig withCheckpoints(Path dir) {
-    return new TrainerConfig(epochs, batchSize, seed, clipNorm, topK, earlyStopping, dir, checkpointEvery, maxSteps, progress);
+    return new TrainerConfig(epochs, batchSize, seed, clipNorm, topK, earlyStopping,
+        new CheckpointPolicy(dir, checkpoints.everyEpochs(), checkpoints.everySteps(), checkpoints.everyMinutes(), checkpoints.meta()),
+        maxSteps, progress, stop);
   }
 
   public TrainerConfig withMaxSteps(long steps) {
-    return new TrainerConfig(epochs, batchSize, seed, clipNorm, topK, earlyStopping, checkpointDir, checkpointEvery, steps, progress);
+    return new TrainerConfig(epochs, batchSize, seed, clipNorm, topK, earlyStopping, checkpoints, steps, progress, stop);
   }
 
   public TrainerConfig withClipNorm(double c) {
-    return new TrainerConfig(epochs, batchSize, seed, c, topK, earlyStopping, checkpointDir, checkpointEvery, maxSteps, progress);
+    return new TrainerConfig(epochs, batchSize, seed, c, topK, earlyStopping, checkpoints, maxSteps, progress, stop);
+  }
+
+  public TrainerConfig withCheckpoints(CheckpointPolicy policy) {
+    return new TrainerConfig(epochs, batchSize, seed, clipNorm, topK, earlyStopping, policy, maxSteps, progress, stop);
+  }
+
+  public TrainerConfig withStop(StopRequest request) {
+    return new TrainerConfig(epochs, batchSize, seed, clipNorm, topK, earlyStopping, checkpoints, maxSteps, progress, request);
   }
 
   /**

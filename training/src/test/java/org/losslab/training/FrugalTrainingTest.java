@@ -92,7 +92,7 @@ class FrugalTrainingTest {
   @ValueSource(strings = {"svd", "random", "coordinate", "blockwise"})
   void resumeEqualsUninterruptedTraining(String projection, @TempDir Path dir) throws Exception {
     Dataset train = TestData.blobs(200, 3, 4, 1.0, 2);
-    TrainerConfig cfg = new TrainerConfig(4, 16, 11, 1.0, List.of(), null, null, 1, 0, false);
+    TrainerConfig cfg = new TrainerConfig(4, 16, 11, 1.0, List.of(), null, CheckpointPolicy.NONE, 0, false, null);
     int n = 20;   // mid-epoch, and mid-way between re-selections (update_gap 3)
     LrSchedule s = new LrSchedule(LrSchedule.Kind.COSINE, 0.01, 2, 52, 0, 1, 1, null);
 

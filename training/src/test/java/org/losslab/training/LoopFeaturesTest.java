@@ -76,7 +76,7 @@ class LoopFeaturesTest {
     // A zero learning rate cannot improve anything: the first epoch is the best, two more end the run.
     MultiLayerNetwork net = TrainerTest.mlp("cross-entropy", "sgd", Map.of("lr", 1e-30), 1, 0);
     TrainerConfig cfg = new TrainerConfig(20, 30, 1, 0, List.of(), new TrainerConfig.EarlyStopping("val_loss", false, 2, 1e-6),
-        null, 1, 0, false);
+        CheckpointPolicy.NONE, 0, false, null);
     TrainResult r = new Trainer(net, PlainStep.INSTANCE, cfg).fit(train, val, null);
     assertEquals("early_stopped", r.status());
     assertEquals(3, r.history().size());

@@ -51,7 +51,7 @@ class StepStrategySeamTest {
   @Test
   void zeroPerturbationReproducesThePlainStep() {
     Dataset train = TestData.blobs(120, 3, 4, 1.0, 4);
-    TrainerConfig cfg = new TrainerConfig(2, 16, 3, 0, List.of(), null, null, 1, 0, false);
+    TrainerConfig cfg = new TrainerConfig(2, 16, 3, 0, List.of(), null, CheckpointPolicy.NONE, 0, false, null);
     MultiLayerNetwork a = TrainerTest.mlp("cross-entropy", "adam", Map.of("lr", 0.01), 3, 0);
     MultiLayerNetwork b = TrainerTest.mlp("cross-entropy", "adam", Map.of("lr", 0.01), 3, 0);
     new Trainer(a, PlainStep.INSTANCE, cfg).fit(train, null, null);
@@ -81,7 +81,7 @@ class StepStrategySeamTest {
     probe.computeGradientAndScore();
     INDArray expected = w0.sub(probe.gradient().gradient().mul(lr / 16));
 
-    new Trainer(net, new TwoPass(rho), new TrainerConfig(1, 16, 9, 0, List.of(), null, null, 1, 0, false))
+    new Trainer(net, new TwoPass(rho), new TrainerConfig(1, 16, 9, 0, List.of(), null, CheckpointPolicy.NONE, 0, false, null))
         .fit(train, null, null);
     assertArrayEquals(expected.toFloatVector(), net.params().toFloatVector(), 1e-6f);
     // and it is not the plain step

@@ -32,7 +32,7 @@ class TrainerTest {
     Dataset train = TestData.blobs(600, 3, 4, 0.5, 1);
     Dataset test = TestData.blobs(300, 3, 4, 0.5, 1);
     Trainer t = new Trainer(mlp("cross-entropy", "adam", Map.of("lr", 0.01), 7, 0), PlainStep.INSTANCE,
-        new TrainerConfig(5, 32, 7, 0, List.of(2), null, null, 1, 0, false));
+        new TrainerConfig(5, 32, 7, 0, List.of(2), null, CheckpointPolicy.NONE, 0, false, null));
     TrainResult r = t.fit(train, null, test);
     assertEquals("completed", r.status());
     assertEquals(5, r.history().size());
@@ -47,7 +47,7 @@ class TrainerTest {
   void resumeEqualsUninterruptedTraining(@TempDir Path dir) throws Exception {
     Dataset train = TestData.blobs(200, 3, 4, 1.0, 2);
     // Dropout makes the step depend on ND4J's random stream, which resume must restore too.
-    TrainerConfig cfg = new TrainerConfig(4, 16, 11, 1.0, List.of(), null, null, 1, 0, false);
+    TrainerConfig cfg = new TrainerConfig(4, 16, 11, 1.0, List.of(), null, CheckpointPolicy.NONE, 0, false, null);
     int n = 20; // mid-epoch: 13 batches per epoch
 
     MultiLayerNetwork full = mlp("cross-entropy", "adam", Map.of("lr", 0.01), 11, 0.2);
@@ -81,7 +81,7 @@ class TrainerTest {
     }
     Dataset train = new Dataset("stripes", org.nd4j.linalg.factory.Nd4j.create(x, new long[] {size, 64}), y, 3,
         new long[] {1, 8, 8}, Map.of());
-    TrainerConfig cfg = new TrainerConfig(3, 16, 5, 1.0, List.of(), null, null, 1, 0, false);
+    TrainerConfig cfg = new TrainerConfig(3, 16, 5, 1.0, List.of(), null, CheckpointPolicy.NONE, 0, false, null);
     int n = 11; // mid-epoch: 8 batches per epoch
     java.util.function.Supplier<MultiLayerNetwork> cnn = () -> {
       Optimizer o = Optimizers.create("adam", Map.of("lr", 0.01));
@@ -108,7 +108,7 @@ class TrainerTest {
     // A huge learning rate with plain SGD blows the logits up within a few epochs.
     MultiLayerNetwork net = mlp("cross-entropy", "sgd", Map.of("lr", 1e30), 5, 0);
     TrainResult r = new Trainer(net, PlainStep.INSTANCE,
-        new TrainerConfig(50, 50, 5, 0, List.of(), null, ck, 1, 0, false)).fit(train, null, null);
+        new TrainerConfig(50, 50, 5, 0, List.of(), null, CheckpointPolicy.at(ck), 0, false, null)).fit(train, null, null);
     assertEquals("diverged", r.status());
     assertTrue(r.message().contains("at step " + r.steps()), r.message());
     assertTrue(r.message().matches("loss is (NaN|-?Infinity) at step \\d+ .*"), r.message());

@@ -107,7 +107,7 @@ public final class ArmBenchmark {
                               Map<String, Long> stateBytes, String label) {
     MultiLayerNetwork net = f.network(data.train());
     Trainer t = f.trainer(net, data.train(), new TrainerConfig(1, d.training().batchSize(),
-        d.training().seed() + round, 0, List.of(), null, null, 1, 0, false));
+        d.training().seed() + round, 0, List.of(), null, org.losslab.training.CheckpointPolicy.NONE, 0, false, null));
     long t0 = System.nanoTime();
     t.fit(data.train(), null, null);
     double seconds = (System.nanoTime() - t0) / 1e9;

@@ -130,7 +130,7 @@ public final class LoopBenchmark {
 
   private static double timeLosslab(NetworkFactory f, Dataset train, int bs, long seed, int round) {
     MultiLayerNetwork net = f.network(train);
-    Trainer t = new Trainer(net, PlainStep.INSTANCE, new TrainerConfig(1, bs, seed + round, 0, List.of(), null, null, 1, 0, false));
+    Trainer t = new Trainer(net, PlainStep.INSTANCE, new TrainerConfig(1, bs, seed + round, 0, List.of(), null, org.losslab.training.CheckpointPolicy.NONE, 0, false, null));
     long t0 = System.nanoTime();
     t.fit(train, null, null);
     return (System.nanoTime() - t0) / 1e9;

@@ -35,26 +35,29 @@ final class BenchCommand implements Callable<Integer> {
   @Mixin
   CommonOptions common;
 
+  @Mixin
+  DataOptions data = new DataOptions();
+
   @Override
   public Integer call() throws Exception {
     common.apply();
     if (rounds < 1) throw new UserError("--rounds must be >= 1, got " + rounds);
     switch (what) {
-      case "loop" -> DataInstaller.withData(true, () -> {
+      case "loop" -> data.withData(() -> {
         LoopBenchmark.run(descriptor, overrides, rounds, !noTorch, System.out);
         return null;
       });
-      case "losses" -> DataInstaller.withData(true, () -> {
+      case "losses" -> data.withData(() -> {
         ArmBenchmark.run(descriptor, overrides, "cross-entropy", List.of("loss.name=cross-entropy"), ArmBenchmark.losses(),
             rounds, System.out);
         return null;
       });
-      case "optimizers" -> DataInstaller.withData(true, () -> {
+      case "optimizers" -> data.withData(() -> {
         ArmBenchmark.run(descriptor, overrides, "adam", List.of("optimizer.name=adam", "optimizer.params={lr: 0.001}"),
             ArmBenchmark.optimizers(), rounds, System.out);
         return null;
       });
-      case "frugal" -> DataInstaller.withData(true, () -> {
+      case "frugal" -> data.withData(() -> {
         ArmBenchmark.run(descriptor, overrides, "adamw", List.of("optimizer.name=adamw", "optimizer.params={lr: 0.001}"),
             ArmBenchmark.frugal(), rounds, System.out);
         return null;

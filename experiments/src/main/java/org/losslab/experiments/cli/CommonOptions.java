@@ -45,6 +45,7 @@ public final class CommonOptions {
     for (File f : jars) {
       if (!f.isFile()) throw new UserError("plugin jar " + f + " does not exist (given by --plugin or LOSSLAB_PLUGINS)");
       checkPlugin(f);
+      org.losslab.experiments.run.Provenance.pluginLoaded(f.toPath());
       try {
         urls.add(f.toURI().toURL());
       } catch (MalformedURLException e) {

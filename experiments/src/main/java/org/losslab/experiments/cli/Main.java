@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "losslab", mixinStandardHelpOptions = true, version = "losslab 0.1.0",
     description = "Robust and regularized losses and optimizers on Deeplearning4j, driven by experiment descriptors.",
-    subcommands = {RunCommand.class, SuiteCommand.class, ListCommand.class, DescribeCommand.class, CheckLossCommand.class,
+    subcommands = {RunCommand.class, ResumeCommand.class, RunsCommand.class, CompareCommand.class, RepeatCommand.class, SuiteCommand.class, ListCommand.class, DescribeCommand.class, CheckLossCommand.class,
         BenchCommand.class})
 public final class Main implements Runnable {
   public static final int BAD_INPUT = 2;
@@ -61,7 +61,7 @@ public final class Main implements Runnable {
       err.println("losslab: the descriptor cannot be run:");
       for (var p : d.problems()) err.println("  " + p);
       code = BAD_INPUT;
-    } else if (e instanceof UserError || e instanceof IllegalArgumentException && isUserFacing(e)) {
+    } else if (e instanceof org.losslab.core.UserFacing || e instanceof IllegalArgumentException && isUserFacing(e)) {
       err.println("losslab: " + e.getMessage());
       code = BAD_INPUT;
     } else {

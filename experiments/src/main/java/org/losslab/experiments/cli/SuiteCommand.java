@@ -36,10 +36,13 @@ final class SuiteCommand implements Callable<Integer> {
   @Mixin
   CommonOptions common;
 
+  @Mixin
+  DataOptions data = new DataOptions();
+
   @Override
   public Integer call() throws Exception {
     common.apply();
-    String table = DataInstaller.withData(true, () -> SuiteRunner.run(suite, tableOnly, shard(), overrides, allowStale, System.out));
+    String table = data.withData(() -> SuiteRunner.run(suite, tableOnly, shard(), overrides, allowStale, System.out));
     System.out.println();
     System.out.print(table);
     return 0;

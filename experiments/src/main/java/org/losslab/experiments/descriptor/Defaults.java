@@ -36,7 +36,7 @@ final class Defaults {
         or(s.gamma(), 0.1), or(s.milestones(), List.of()));
     Training t = d.training();
     t = new Training(t.epochs(), t.batchSize(), or(t.seed(), 42L), or(t.clipNorm(), 0.0), or(t.precision(), "float"),
-        or(t.checkpointEvery(), 1));
+        or(t.checkpointEvery(), 1), or(t.checkpointEverySteps(), 0), or(t.checkpointMinutes(), 10.0));
     Evaluation e = d.evaluation() == null ? new Evaluation(null, null) : d.evaluation();
     EarlyStopping es = e.earlyStopping();
     if (es != null) {

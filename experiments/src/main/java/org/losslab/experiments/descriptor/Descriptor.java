@@ -38,8 +38,12 @@ public record Descriptor(String name, String description, Data data, Model model
   public record Schedule(String type, Double warmupEpochs, Double minLr, Double stepEpochs, Double gamma,
                          List<Integer> milestones) {}
 
+  /**
+   * How to train; checkpoints go to the run's {@code checkpoint/} after every {@code checkpointEvery} epochs,
+   * and also every {@code checkpointEverySteps} steps (0: off) and every {@code checkpointMinutes} minutes (0: off).
+   */
   public record Training(Integer epochs, Integer batchSize, Long seed, Double clipNorm, String precision,
-                         Integer checkpointEvery) {}
+                         Integer checkpointEvery, Integer checkpointEverySteps, Double checkpointMinutes) {}
 
   public record Evaluation(List<Integer> topK, EarlyStopping earlyStopping) {}
 

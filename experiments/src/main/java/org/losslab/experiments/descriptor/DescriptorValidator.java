@@ -94,6 +94,12 @@ final class DescriptorValidator {
     }
     oneOf(p, "training.precision", t.precision(), PRECISION);
     if (t.checkpointEvery() < 1) p.add("training.checkpoint_every", "must be >= 1 (epochs), got " + t.checkpointEvery());
+    if (t.checkpointEverySteps() < 0) {
+      p.add("training.checkpoint_every_steps", "must be >= 0 (steps; 0 turns step checkpoints off), got " + t.checkpointEverySteps());
+    }
+    if (!(t.checkpointMinutes() >= 0) || t.checkpointMinutes().isInfinite()) {
+      p.add("training.checkpoint_minutes", "must be a finite number >= 0 (0 turns timed checkpoints off), got " + t.checkpointMinutes());
+    }
 
     var e = d.evaluation();
     for (int i = 0; i < e.topK().size(); i++) {
@@ -116,7 +122,11 @@ final class DescriptorValidator {
         p.add("evaluation.early_stopping.metric", es.metric() + " needs a validation set: set data.validation_fraction > 0 or data.options.cv_folds (early stopping on test data would leak it)");
       }
     }
-    if (blank(d.output().dir())) p.add("output.dir", "must name a folder");
+    if (blank(d.output().dir())) {
+      p.add("output.dir", "must name a folder");
+    } else {
+      outputDir(p, d.output().dir());
+    }
 
     return new Descriptor(d.name(), d.description(), data, m, loss == null ? d.loss() : loss, opt == null ? d.optimizer() : opt,
         s, t, e, d.output());
@@ -215,5 +225,22 @@ final class DescriptorValidator {
 
   private static boolean blank(String s) {
     return s == null || s.isBlank();
+  }
+
+  /**
+   * A relative output folder stays inside the working folder (no {@code ..} out of it); leaving it takes an
+   * absolute path, written on purpose.
+   */
+  private static void outputDir(DescriptorLoader.Problems p, String dir) {
+    java.nio.file.Path path;
+    try {
+      path = java.nio.file.Path.of(dir);
+    } catch (java.nio.file.InvalidPathException e) {
+      p.add("output.dir", "'" + dir + "' is not a usable path: " + e.getReason());
+      return;
+    }
+    if (!path.isAbsolute() && path.normalize().startsWith("..")) {
+      p.add("output.dir", "'" + dir + "' leaves the working folder; use a folder inside it (e.g. runs) or an absolute path");
+    }
   }
 }

@@ -30,7 +30,7 @@ public final class DataStage {
     } catch (IllegalArgumentException | org.losslab.datasets.MalformedDataException e) {
       throw new UserError("data: " + e.getMessage(), e);
     } catch (java.io.UncheckedIOException e) {
-      throw new UserError("data: cannot read " + e.getCause().getMessage(), e);
+      throw new UserError("data: " + e.getMessage(), e);
     }
     Map<String, String> prov = new LinkedHashMap<>();
     add(prov, "train", p.train());

@@ -1,75 +1,250 @@
 package org.losslab.experiments.run;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.losslab.experiments.cli.UserError;
 import org.losslab.experiments.descriptor.Descriptor;
 import org.losslab.experiments.descriptor.DescriptorLoader;
 import org.losslab.optimizers.Optimizer;
+import org.losslab.training.Checkpoint;
+import org.losslab.training.CheckpointException;
+import org.losslab.training.CheckpointPolicy;
+import org.losslab.training.EpochMetrics;
 import org.losslab.training.EvalResult;
+import org.losslab.training.StopRequest;
 import org.losslab.training.TrainResult;
 import org.losslab.training.Trainer;
 import org.losslab.training.TrainerConfig;
 
 /**
- * Runs one resolved descriptor: data, model, loss, optimizer, trainer, run directory. Everything that can
- * fail on bad input (data files, shapes) fails before the run directory is created.
+ * Runs one resolved descriptor: data, model, loss, optimizer, trainer, run directory; and resumes one from
+ * its folder. Everything that can fail on bad input (data files, shapes, memory) fails before the run
+ * directory is created.
+ *
+ * <p>A run's {@code summary.json} says how it ended: {@code completed} (its epochs, or early stopping:
+ * {@code stopped_by}), {@code diverged} (the step and the value; the last good checkpoint is kept),
+ * {@code interrupted} (a signal or a step limit; resumable from its checkpoint) or {@code failed} (an error
+ * during training, with its message).
  */
 public final class ExperimentRunner {
-  /** What a finished run reports back to the CLI. */
-  public record Outcome(Path runDir, TrainResult result, Map<String, Object> summary) {}
+  public static final String COMPLETED = "completed";
+  public static final String DIVERGED = "diverged";
+  public static final String INTERRUPTED = "interrupted";
+  public static final String FAILED = "failed";
+
+  /** What a finished (or stopped) run reports back to the CLI. */
+  public record Outcome(Path runDir, TrainResult result, Map<String, Object> summary) {
+    public String status() {
+      return (String) summary.get("status");
+    }
+  }
+
+  /**
+   * How to run: the command line recorded in provenance, a progress bar, an observer of each epoch, a stop
+   * request (signals) and a step limit (0: none; reaching it leaves an interrupted, resumable run).
+   */
+  public record Options(List<String> commandLine, boolean progress, Consumer<EpochMetrics> onEpoch, StopRequest stop,
+                        long maxSteps) {
+    public static Options quiet(List<String> commandLine) {
+      return new Options(commandLine, false, m -> { }, null, 0);
+    }
+  }
 
   private ExperimentRunner() {}
 
-  public static Outcome run(Descriptor d, List<String> commandLine, boolean progress,
-                            java.util.function.Consumer<org.losslab.training.EpochMetrics> onEpoch) throws IOException {
-    long seed = d.training().seed();
+  public static Outcome run(Descriptor d, Options opts) {
     // On the CUDA backend an unsupported GPU fails at the first kernel: refuse it before any data or run folder.
     if (NativeStack.onCuda()) org.losslab.experiments.cli.GpuCheck.verify();
     NetworkFactory factory = new NetworkFactory(d);
     DataStage.Prepared data = factory.data();
-    Optimizer opt = factory.optimizer();
     checkPairing(d, data);
     MultiLayerNetwork net = factory.network(data.train());
 
     String hash = hash(d);
     RunDirectory run = RunDirectory.create(Path.of(d.output().dir()), d, hash);
-    Map<String, Object> provenance = Provenance.collect(seed, commandLine, data.provenance(), hash);
-    provenance.put("code_fingerprint", CodeFingerprint.of(d)); // suites reuse a run only with the same code
-    run.writeJson("provenance.json", provenance);
-    NativeStack.warnIfSlowKernels();
+    Map<String, Object> provenance = Provenance.collect(d.training().seed(), opts.commandLine(), data.provenance(), hash);
+    String code = CodeFingerprint.of(d);
+    provenance.put("code_fingerprint", code); // suites reuse a run, and resume continues one, only with the same code
+    run.writeJson(RunDirectory.PROVENANCE, provenance);
+    try (RunLog log = RunLog.start(run.path(), String.join(" ", opts.commandLine()))) {
+      NativeStack.warnIfSlowKernels();
+      TrainerConfig cfg = config(d, run, hash, code, opts);
+      Trainer trainer = factory.trainer(net, data.train(), cfg);
+      return train(d, run, factory, data, trainer, opts);
+    }
+  }
 
+  /**
+   * Continues an unfinished run in its own folder from its last checkpoint, bit for bit: the same data (its
+   * checksums are compared with the provenance's), the same descriptor (its hash), and the same code (the
+   * fingerprint) unless {@code allowCodeChange}, which the provenance then records.
+   */
+  public static Outcome resume(Path dir, Options opts, boolean allowCodeChange) {
+    RunDirectory run = RunDirectory.open(dir);
+    Map<String, Object> provenance = run.readJson(RunDirectory.PROVENANCE);
+    Map<String, Object> previous = run.readJson(RunDirectory.SUMMARY);
+    Provenance.requirePlugins(provenance, dir);
+    if (previous != null && COMPLETED.equals(previous.get("status"))) {
+      return new Outcome(dir, null, previous);
+    }
+    Descriptor d = DescriptorLoader.load(dir.resolve(RunDirectory.DESCRIPTOR), List.of());
+    String hash = hash(d);
+    if (!hash.equals(provenance.get("descriptor_sha256"))) {
+      throw new UserError(dir.resolve(RunDirectory.DESCRIPTOR) + " was changed after the run started (its hash is "
+          + hash.substring(0, 12) + ", the run's is " + String.valueOf(provenance.get("descriptor_sha256")).substring(0, 12)
+          + "); a changed experiment is a new run: ./losslab run " + dir.resolve(RunDirectory.DESCRIPTOR));
+    }
+    if (!Checkpoint.exists(run.checkpoints())) {
+      throw new UserError("run " + dir + " has no checkpoint to resume from (it stopped before its first one); "
+          + "start it again with ./losslab run " + dir.resolve(RunDirectory.DESCRIPTOR)
+          + " (training.checkpoint_every_steps makes checkpoints come sooner)");
+    }
+    if (NativeStack.onCuda()) org.losslab.experiments.cli.GpuCheck.verify();
+    NetworkFactory factory = new NetworkFactory(d);
+    DataStage.Prepared data = factory.data();
+    if (provenance.get("data") instanceof Map<?, ?> recorded && !recorded.equals(data.provenance())) {
+      throw new UserError("the data of run " + dir + " changed since it started (" + dataDifference(recorded, data.provenance())
+          + "); resuming would mix two data sets");
+    }
+    String code = CodeFingerprint.of(d);
+    Checkpoint ckpt = Checkpoint.load(run.checkpoints());
+    checkMeta(ckpt, hash, code, allowCodeChange);
+
+    @SuppressWarnings("unchecked")
+    List<Object> sessions = provenance.get("resumed") instanceof List<?> l ? new ArrayList<>((List<Object>) l) : new ArrayList<>();
+    Map<String, Object> session = new LinkedHashMap<>();
+    session.put("started", Instant.now().toString());
+    session.put("command", opts.commandLine());
+    session.put("from_step", ckpt.step());
+    session.put("from_epoch", ckpt.epoch());
+    session.put("code_fingerprint", code);
+    if (!code.equals(provenance.get("code_fingerprint"))) session.put("code_changed", true);
+    sessions.add(session);
+    provenance.put("resumed", sessions);
+    run.writeJson(RunDirectory.PROVENANCE, provenance);
+    run.truncateMetrics(ckpt.epoch()); // metrics are never ahead of the checkpoint the run continues from
+
+    try (RunLog log = RunLog.start(run.path(), String.join(" ", opts.commandLine()) + " (from step " + ckpt.step() + ")")) {
+      TrainerConfig cfg = config(d, run, hash, code, opts);
+      Optimizer opt = factory.optimizer();
+      Trainer trainer = Trainer.resume(ckpt, opt.strategy(), opt.tensorUpdater(factory.schedule(data.train()), cfg.seed()), cfg);
+      return train(d, run, factory, data, trainer, opts);
+    }
+  }
+
+  /**
+   * The newest unfinished run of this descriptor in its output folder (same full hash, no completed summary,
+   * a checkpoint to continue from), or null.
+   */
+  public static Path findUnfinished(Descriptor d) {
+    Path root = Path.of(d.output().dir());
+    if (!Files.isDirectory(root)) return null;
+    String hash = hash(d);
+    List<Path> candidates;
+    try (Stream<Path> s = Files.list(root)) {
+      candidates = s.filter(p -> p.getFileName().toString().contains("-" + hash.substring(0, 6))).sorted().toList();
+    } catch (IOException e) {
+      return null;
+    }
+    for (int i = candidates.size() - 1; i >= 0; i--) {
+      Path p = candidates.get(i);
+      try {
+        RunDirectory r = RunDirectory.open(p);
+        Map<String, Object> pv = r.readJson(RunDirectory.PROVENANCE);
+        Map<String, Object> sm = r.readJson(RunDirectory.SUMMARY);
+        if (!hash.equals(pv.get("descriptor_sha256")) || sm != null && COMPLETED.equals(sm.get("status"))) continue;
+        if (sm != null && DIVERGED.equals(sm.get("status"))) continue; // resuming would diverge again
+        if (Checkpoint.exists(r.checkpoints())) return p;
+      } catch (RuntimeException e) {
+        // not a usable run folder: not a candidate
+      }
+    }
+    return null;
+  }
+
+  private static void checkMeta(Checkpoint ckpt, String hash, String code, boolean allowCodeChange) {
+    Path manifest = ckpt.dir().resolve("manifest.properties");
+    if (!hash.equals(ckpt.meta().get("descriptor_sha256"))) {
+      throw new CheckpointException(manifest, "was written for descriptor " + ckpt.meta().get("descriptor_sha256")
+          + ", not this run's " + hash);
+    }
+    if (!code.equals(ckpt.meta().get("code_fingerprint")) && !allowCodeChange) {
+      throw new CheckpointException(manifest, "was written by other code (fingerprint " + ckpt.meta().get("code_fingerprint")
+          + ", now " + code + "): the rest of the run would not be the method that started it. Resume with "
+          + "--allow-code-change to continue anyway (provenance records it), or start a new run");
+    }
+  }
+
+  private static String dataDifference(Map<?, ?> recorded, Map<String, String> now) {
+    for (var e : recorded.entrySet()) {
+      if (!String.valueOf(e.getValue()).equals(now.get(String.valueOf(e.getKey())))) {
+        return e.getKey() + " was " + e.getValue() + ", is " + now.get(String.valueOf(e.getKey()));
+      }
+    }
+    return "new entries " + now.keySet();
+  }
+
+  private static TrainerConfig config(Descriptor d, RunDirectory run, String hash, String code, Options opts) {
+    var t = d.training();
     TrainerConfig.EarlyStopping es = d.evaluation().earlyStopping() == null ? null
         : new TrainerConfig.EarlyStopping(d.evaluation().earlyStopping().metric(), "max".equals(d.evaluation().earlyStopping().mode()),
             d.evaluation().earlyStopping().patience(), d.evaluation().earlyStopping().minDelta());
-    TrainerConfig cfg = new TrainerConfig(d.training().epochs(), d.training().batchSize(), seed, d.training().clipNorm(),
-        d.evaluation().topK(), es, run.checkpoints(), d.training().checkpointEvery(), 0, progress);
-    Trainer trainer = factory.trainer(net, data.train(), cfg);
-    trainer.onEpoch(em -> {
-      try {
-        run.append(em);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
-    trainer.onEpoch(onEpoch);
+    CheckpointPolicy policy = new CheckpointPolicy(run.checkpoints(), t.checkpointEvery(), t.checkpointEverySteps(),
+        t.checkpointMinutes(), Map.of("descriptor_sha256", hash, "code_fingerprint", code));
+    return new TrainerConfig(t.epochs(), t.batchSize(), t.seed(), t.clipNorm(), d.evaluation().topK(), es, policy,
+        opts.maxSteps(), opts.progress(), opts.stop());
+  }
+
+  /** Trains, and writes what a run leaves whatever happens: metrics, curves, and the summary last. */
+  private static Outcome train(Descriptor d, RunDirectory run, NetworkFactory factory, DataStage.Prepared data, Trainer trainer,
+                               Options opts) {
+    trainer.onEpoch(run::append);
+    trainer.onEpoch(opts.onEpoch());
     long t0 = System.nanoTime();
-    TrainResult r = trainer.fit(data.train(), data.validation(), data.test());
-    Map<String, Object> summary = summary(d, r, opt, (System.nanoTime() - t0) / 1e9, data);
+    TrainResult r;
+    try {
+      r = trainer.fit(data.train(), data.validation(), data.test());
+    } catch (RuntimeException | Error e) {
+      Map<String, Object> failed = new LinkedHashMap<>();
+      failed.put("name", d.name());
+      failed.put("status", FAILED);
+      failed.put("message", "training failed at step " + trainer.step() + ": " + e);
+      failed.put("steps", trainer.step());
+      failed.put("wall_seconds", (System.nanoTime() - t0) / 1e9);
+      curves(run);
+      run.writeSummary(failed);
+      throw e;
+    }
+    MultiLayerNetwork net = trainer.network();
+    Map<String, Object> summary = summary(d, r, factory.optimizer(), (System.nanoTime() - t0) / 1e9, data);
     if (net.getFlattenedGradients() != null) summary.put("max_abs_weight", maxAbsWeight(net));
-    if (!"diverged".equals(r.status())) {
+    if (COMPLETED.equals(summary.get("status"))) {
       summary.putAll(TrainFit.measure(net, data.train(), data.cleanTrainLabels(), d.evaluation().topK()));
       if (summary.get("final_test") instanceof Map<?, ?> test && summary.get("final_train") instanceof Map<?, ?> train) {
         // generalisation gap: train accuracy (on the labels trained on) minus test accuracy
         summary.put("train_test_gap", (Double) train.get("accuracy") - (Double) test.get("accuracy"));
       }
     }
+    curves(run);
     run.writeSummary(summary);
     return new Outcome(run.path(), r, summary);
+  }
+
+  private static void curves(RunDirectory run) {
+    try {
+      RunCurves.write(run.path());
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(ExperimentRunner.class).warn("no curves.png: {}", e.getMessage());
+    }
   }
 
   /**
@@ -88,36 +263,47 @@ public final class ExperimentRunner {
 
   /** SHA-256 of the resolved descriptor: the identity of a run's configuration. */
   public static String hash(Descriptor d) {
-    try {
-      String yaml = DescriptorLoader.yaml().writeValueAsString(d);
-      return com.google.common.hash.Hashing.sha256().hashString(yaml, StandardCharsets.UTF_8).toString();
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialise a descriptor", e);
-    }
+    return com.google.common.hash.Hashing.sha256()
+        .hashString(RunDirectory.serialise(d), java.nio.charset.StandardCharsets.UTF_8).toString();
   }
 
   /** A loss that needs a particular problem (binary-only) fails here, before any run directory exists. */
   private static void checkPairing(Descriptor d, DataStage.Prepared data) {
     var info = org.losslab.losses.Losses.info(d.loss().name());
     if (info.has(org.losslab.core.Capability.BINARY_ONLY) && data.train().numClasses() != 2) {
-      throw new org.losslab.experiments.cli.UserError("loss '" + info.name() + "' is for binary classification (one output "
+      throw new UserError("loss '" + info.name() + "' is for binary classification (one output "
           + "column), but data set '" + d.data().dataset() + "' has " + data.train().numClasses()
           + " classes; use a binary data set (e.g. sonar, ionosphere, pima, breast-cancer) or a two-class subset");
     }
     try {
       org.losslab.losses.OutputSpec.check(org.losslab.losses.Losses.create(info.name(), d.loss().params()), data.train().numClasses());
     } catch (IllegalArgumentException e) {
-      throw new org.losslab.experiments.cli.UserError("loss.params: " + e.getMessage() + " (data set '" + d.data().dataset() + "')");
+      throw new UserError("loss.params: " + e.getMessage() + " (data set '" + d.data().dataset() + "')");
     }
+  }
+
+  /** The trainer's outcome as a run status (the four a run folder can have) and what stopped it. */
+  static String[] status(TrainResult r) {
+    return switch (r.status()) {
+      case "completed" -> new String[] {COMPLETED, "epochs"};
+      case "early_stopped" -> new String[] {COMPLETED, "early_stopping"};
+      case "step_limit" -> new String[] {INTERRUPTED, "max_steps"};
+      case "interrupted" -> new String[] {INTERRUPTED, "signal"};
+      case "diverged" -> new String[] {DIVERGED, "non_finite_loss"};
+      default -> new String[] {FAILED, r.status()};
+    };
   }
 
   static Map<String, Object> summary(Descriptor d, TrainResult r, Optimizer opt, double seconds, DataStage.Prepared data) {
     Map<String, Object> s = new LinkedHashMap<>();
+    String[] status = status(r);
     s.put("name", d.name());
-    s.put("status", r.status());
+    s.put("status", status[0]);
+    s.put("stopped_by", status[1]);
     s.put("message", r.message());
-    s.put("epochs_run", r.history().size());
+    s.put("epochs_run", r.epochsCompleted());
     s.put("steps", r.steps());
+    s.put("last_checkpoint_step", r.lastCheckpointStep());
     s.put("best_epoch", r.bestEpoch() + 1);
     s.put("wall_seconds", seconds);
     s.put("train_samples", data.train().size());

@@ -37,7 +37,10 @@ public final class NetworkFactory {
   }
 
   public DataStage.Prepared data() {
-    if (data == null) data = DataStage.prepare(d.data(), d.training().seed(), dtype);
+    if (data == null) {
+      checkGeneratedSize(d.data());
+      data = DataStage.prepare(d.data(), d.training().seed(), dtype);
+    }
     return data;
   }
 
@@ -73,5 +76,19 @@ public final class NetworkFactory {
 
   public ILossFunction loss(MultiLayerNetwork net) {
     return ((BaseOutputLayer<?>) net.getLayer(net.getnLayers() - 1)).layerConf().getLossFn();
+  }
+
+  /** A generated data set ({@code n} samples x {@code dims} features) is refused before it is generated when it cannot fit. */
+  private static void checkGeneratedSize(Descriptor.Data data) {
+    if (!(data.options().get("n") instanceof Number n)) return;
+    double dims = data.options().get("dims") instanceof Number k ? k.doubleValue() : 2;
+    double values = n.doubleValue() * dims;
+    if (values > Integer.MAX_VALUE - 8) {
+      throw new org.losslab.experiments.cli.UserError(String.format(java.util.Locale.ROOT, "data.options: n x dims = %,.0f values "
+          + "for data set '%s' is more than one array can hold (%,d); make n or dims smaller", values, data.dataset(), Integer.MAX_VALUE - 8));
+    }
+    // generated on the heap as floats, then copied off-heap
+    org.losslab.training.MemoryBudget.check(String.format(java.util.Locale.ROOT, "data set '%s' (%,.0f samples x %,.0f features)",
+        data.dataset(), n.doubleValue(), dims), values * 4, true);
   }
 }

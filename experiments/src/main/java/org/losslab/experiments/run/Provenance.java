@@ -13,6 +13,45 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Provenance {
   private Provenance() {}
 
+  private static final List<Map<String, String>> PLUGINS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Records a plugin jar this process loaded (its path and SHA-256), for every later run's provenance. */
+  public static void pluginLoaded(Path jar) {
+    try {
+      String sha = com.google.common.io.Files.asByteSource(jar.toFile()).hash(com.google.common.hash.Hashing.sha256()).toString();
+      if (PLUGINS.stream().noneMatch(p -> p.get("sha256").equals(sha))) {
+        PLUGINS.add(Map.of("path", jar.toAbsolutePath().toString(), "sha256", sha));
+      }
+    } catch (IOException e) {
+      throw new org.losslab.experiments.cli.UserError("cannot read plugin jar " + jar + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The plugin jars loaded in this process. */
+  public static List<Map<String, String>> plugins() {
+    return List.copyOf(PLUGINS);
+  }
+
+  /**
+   * A run that used plugin jars can only be resumed or repeated with the same jars loaded: refuses otherwise,
+   * naming the jars and their checksums.
+   */
+  @SuppressWarnings("unchecked")
+  public static void requirePlugins(Map<String, Object> provenance, Path runDir) {
+    if (!(provenance.get("plugins") instanceof List<?> recorded) || recorded.isEmpty()) return;
+    java.util.Set<String> loaded = new java.util.HashSet<>();
+    PLUGINS.forEach(p -> loaded.add(p.get("sha256")));
+    List<String> missing = new java.util.ArrayList<>();
+    for (Object o : recorded) {
+      Map<String, String> p = (Map<String, String>) o;
+      if (!loaded.contains(p.get("sha256"))) missing.add(p.get("path") + " (sha256 " + p.get("sha256") + ")");
+    }
+    if (!missing.isEmpty()) {
+      throw new org.losslab.experiments.cli.UserError("run " + runDir + " used plugin jar(s) " + String.join(", ", missing)
+          + "; pass the same jar(s) with --plugin (a rebuilt jar with other contents is another method)");
+    }
+  }
+
   public static Map<String, Object> collect(long seed, List<String> commandLine, Map<String, String> data, String descriptorHash) {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("started", Instant.now().toString());
@@ -34,6 +73,7 @@ public final class Provenance {
     p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
     p.put("cpus", Runtime.getRuntime().availableProcessors());
     p.put("data", data);
+    p.put("plugins", plugins());
     return p;
   }
 

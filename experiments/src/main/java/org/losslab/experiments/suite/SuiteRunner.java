@@ -160,7 +160,14 @@ public final class SuiteRunner {
     if (summary == null && mine) {
       out.printf("[%d/%d] %s | %s | seed %d%s%n", ++done[0], total, j.row(), j.column(), j.seed(),
           j.detail().isEmpty() ? "" : " | " + j.detail());
-      summary = ExperimentRunner.run(j.descriptor(), List.of(argv), false, m -> { }).summary();
+      Path unfinished = ExperimentRunner.findUnfinished(j.descriptor());
+      var opts = ExperimentRunner.Options.quiet(List.of(argv));
+      if (unfinished != null && sameCode(unfinished, j)) {
+        out.println("  resuming the unfinished run in " + relative(unfinished));
+        summary = ExperimentRunner.resume(unfinished, opts, false).summary();
+      } else {
+        summary = ExperimentRunner.run(j.descriptor(), opts).summary();
+      }
       releaseMemory();
     } else {
       done[0]++;
@@ -317,7 +324,12 @@ public final class SuiteRunner {
       this.allowStale = allowStale;
     }
 
-    /** The summary of a finished run (completed, early-stopped or diverged) of this job, or null. */
+    /**
+     * The summary of a finished run of this job, or null. Finished means completed, or diverged: the code is
+     * the same (the fingerprint says so) and runs are deterministic, so a rerun would diverge at the same step,
+     * and the table counts it as diverged. An interrupted or failed run, or a folder without a summary, is not
+     * finished: {@link #obtain} resumes it from its checkpoint or runs it again.
+     */
     @SuppressWarnings("unchecked")
     Map<String, Object> finished(Job j) throws IOException {
       Path root = Path.of(j.descriptor().output().dir());
@@ -335,6 +347,8 @@ public final class SuiteRunner {
         Map<String, Object> pv = DescriptorLoader.json().readValue(prov.toFile(), Map.class);
         if (!j.hash().equals(pv.get("descriptor_sha256"))) continue; // another descriptor with the same prefix
         Map<String, Object> summary = DescriptorLoader.json().readValue(f.toFile(), Map.class);
+        Object status = summary.get("status");
+        if (!ExperimentRunner.COMPLETED.equals(status) && !ExperimentRunner.DIVERGED.equals(status)) continue;
         if (code.equals(pv.get("code_fingerprint"))) return summary;
         staleSummary = summary;
       }
@@ -346,6 +360,12 @@ public final class SuiteRunner {
     List<String> staleCells() {
       return stale.stream().map(j -> j.row() + " | " + j.column() + " | seed " + j.seed()).distinct().toList();
     }
+  }
+
+  /** Whether an unfinished run's checkpoint was written by the code running now (else it is run again). */
+  private static boolean sameCode(Path run, Job j) {
+    Map<String, String> meta = org.losslab.training.Checkpoint.meta(run.resolve("checkpoint"));
+    return org.losslab.experiments.run.CodeFingerprint.of(j.descriptor()).equals(meta.get("code_fingerprint"));
   }
 
   private static String relative(Path file) {

@@ -1,0 +1,54 @@
+package org.losslab.experiments.cli;
+
+import java.util.Locale;
+import java.util.Map;
+import org.losslab.experiments.run.ExperimentRunner;
+import org.losslab.training.EpochMetrics;
+
+/** What {@code run}, {@code resume} and {@code repeat} print: one line per epoch, the summary, and the exit code. */
+final class RunReport {
+  private RunReport() {}
+
+  static void printEpoch(EpochMetrics m) {
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %3d  train loss %.4f", m.epoch() + 1, m.trainLoss()));
+    if (m.validation() != null) sb.append(String.format(Locale.ROOT, "  val loss %.4f acc %.4f", m.validation().loss(), m.validation().accuracy()));
+    if (m.test() != null) {
+      sb.append(String.format(Locale.ROOT, "  test loss %.4f acc %.4f", m.test().loss(), m.test().accuracy()));
+      m.test().topK().forEach((k, v) -> sb.append(String.format(Locale.ROOT, " top%d %.4f", k, v)));
+    }
+    sb.append(String.format(Locale.ROOT, "  (%.0f samples/s, %.1f s)", m.samplesPerSecond(), m.seconds()));
+    System.out.println(sb);
+  }
+
+  /** Prints the summary and returns the exit code: 0 completed (or a requested step limit), 1 diverged, 130 interrupted. */
+  @SuppressWarnings("unchecked")
+  static int finish(ExperimentRunner.Outcome o) {
+    Map<String, Object> s = o.summary();
+    System.out.println();
+    System.out.println("status            " + s.get("status") + ": " + s.get("message"));
+    if (s.get("final_test") instanceof Map<?, ?> t) {
+      ((Map<String, Object>) t).forEach((k, v) -> System.out.printf(Locale.ROOT, "test %-12s %.4f%n", k, ((Number) v).doubleValue()));
+    }
+    if (s.get("final_train") instanceof Map<?, ?> t) {
+      System.out.printf(Locale.ROOT, "train accuracy    %.4f (on the labels it was trained on)%n", ((Number) t.get("accuracy")).doubleValue());
+    }
+    if (s.get("noisy_train") instanceof Map<?, ?> nt) {
+      System.out.printf(Locale.ROOT, "noisy labels      %,d corrupted: %.1f%% memorized, %.1f%% recovered; clean train accuracy %.4f%n",
+          ((Number) nt.get("corrupted_samples")).longValue(), 100 * ((Number) nt.get("memorized")).doubleValue(),
+          100 * ((Number) nt.get("recovered")).doubleValue(), ((Number) nt.get("clean_accuracy")).doubleValue());
+    }
+    if (s.get("parameters") instanceof Number p) System.out.printf(Locale.ROOT, "parameters        %,d%n", p.longValue());
+    if (s.get("optimizer_state_bytes") instanceof Number b) {
+      System.out.printf(Locale.ROOT, "optimizer state   %,d bytes (%.3f floats/param)%n", b.longValue(),
+          ((Number) s.get("optimizer_state_floats_per_param")).doubleValue());
+    }
+    if (s.get("wall_seconds") instanceof Number w) System.out.printf(Locale.ROOT, "wall time         %.1f s%n", w.doubleValue());
+    System.out.println("run directory     " + o.runDir());
+    String status = o.status();
+    if (ExperimentRunner.INTERRUPTED.equals(status)) {
+      System.out.println("resume with       ./losslab resume " + o.runDir());
+      return "max_steps".equals(s.get("stopped_by")) ? 0 : Signals.INTERRUPTED;
+    }
+    return ExperimentRunner.DIVERGED.equals(status) ? 1 : 0;
+  }
+}
