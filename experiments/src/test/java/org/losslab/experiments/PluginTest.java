@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
@@ -81,6 +82,21 @@ class PluginTest {
     double acc = Double.parseDouble(r.out().lines().filter(l -> l.startsWith("test accuracy")).findFirst().orElseThrow()
         .replaceAll("[^0-9.]", ""));
     assertTrue(acc > 0.95, "trained with the plugin loss: accuracy " + acc);
+
+    // provenance pins the jar by content; a repeat without it is refused, with it the run reproduces exactly
+    Path run;
+    try (var s = java.nio.file.Files.list(dir.resolve("runs"))) {
+      run = s.findFirst().orElseThrow();
+    }
+    String sha = com.google.common.io.Files.asByteSource(jar.toFile()).hash(com.google.common.hash.Hashing.sha256()).toString();
+    Map<?, ?> prov = org.losslab.experiments.descriptor.DescriptorLoader.json().readValue(run.resolve("provenance.json").toFile(), Map.class);
+    assertEquals(List.of(Map.of("path", jar.toAbsolutePath().toString(), "sha256", sha)), prov.get("plugins"));
+    CliTest.Result without = CliTest.cli("repeat", run.toString(), "--no-progress");
+    assertEquals(2, without.code(), without.err());
+    assertTrue(without.err().contains("used plugin jar(s) " + jar.toAbsolutePath() + " (sha256 " + sha + ")"), without.err());
+    CliTest.Result with = CliTest.cli("repeat", run.toString(), "--no-progress", "--plugin", jar.toString());
+    assertEquals(0, with.code(), with.err() + with.out());
+    assertTrue(with.out().contains("reproduced: every metric"), with.out());
   }
 
   @Test

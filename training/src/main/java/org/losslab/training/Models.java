@@ -122,14 +122,14 @@ public final class Models {
    * state cannot be allocated (a {@code hidden: [100000000]} typo would otherwise die in init).
    */
   private static void checkMemory(MultiLayerConfiguration conf, Optimizer optimizer) {
-    double params = 0;
+    long params = 0;
     for (int i = 0; i < conf.getConfs().size(); i++) {
       NeuralNetConfiguration c = conf.getConf(i);
       params += c.getLayer().initializer().numParams(c);
     }
     double arrays = 2 + optimizer.stateFloatsPerParam(); // weights, gradients, optimizer state per parameter
-    MemoryBudget.check(String.format(java.util.Locale.ROOT, "the model (%,.0f parameters x %.1f arrays of %s)", params, arrays,
-        conf.getDataType()), params * arrays * conf.getDataType().width(), false);
+    MemoryBudget.check(String.format(java.util.Locale.ROOT, "the model (%,d parameters x %.1f arrays of %s)", params, arrays,
+        conf.getDataType()), (double) params * arrays * conf.getDataType().width(), false);
   }
 
   /** A DL4J activation by its lower-case name; fails with the allowed names. */

@@ -40,6 +40,7 @@ public final class CommonOptions {
     List<File> jars = new ArrayList<>(plugins);
     String env = System.getenv("LOSSLAB_PLUGINS");
     if (env != null && !env.isBlank()) for (String s : env.split(File.pathSeparator)) if (!s.isBlank()) jars.add(new File(s));
+    org.losslab.experiments.run.Provenance.clearPlugins(); // each command records the jars it loaded itself
     if (jars.isEmpty()) return;
     List<URL> urls = new ArrayList<>();
     for (File f : jars) {

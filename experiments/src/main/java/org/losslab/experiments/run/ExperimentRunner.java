@@ -127,7 +127,7 @@ public final class ExperimentRunner {
     session.put("from_step", ckpt.step());
     session.put("from_epoch", ckpt.epoch());
     session.put("code_fingerprint", code);
-    if (!code.equals(provenance.get("code_fingerprint"))) session.put("code_changed", true);
+    if (!code.equals(ckpt.meta().get("code_fingerprint"))) session.put("code_changed_from", ckpt.meta().get("code_fingerprint"));
     sessions.add(session);
     provenance.put("resumed", sessions);
     run.writeJson(RunDirectory.PROVENANCE, provenance);

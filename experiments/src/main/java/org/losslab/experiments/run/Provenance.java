@@ -27,6 +27,11 @@ public final class Provenance {
     }
   }
 
+  /** Forgets the recorded jars (a command starts with the jars it is given). */
+  public static void clearPlugins() {
+    PLUGINS.clear();
+  }
+
   /** The plugin jars loaded in this process. */
   public static List<Map<String, String>> plugins() {
     return List.copyOf(PLUGINS);
