@@ -155,6 +155,8 @@ public final class Trainer {
     String status = "completed";
     String message = "trained " + cfg.epochs() + " epochs";
 
+    Progress.RunClock clock = new Progress.RunClock(cfg.epochs(),
+        ((validation == null ? 0 : validation.size()) + (test == null ? 0 : test.size())) / (double) n);
     try (Prefetcher prefetcher = new Prefetcher(trainBatches)) {
       while (state.epoch < cfg.epochs()) {
         int epoch = state.epoch;
@@ -181,7 +183,8 @@ public final class Trainer {
             state.batchInEpoch = b + 1;
             if (bar != null) {
               bar.stepBy(idx.length);
-              bar.setExtraMessage(String.format(" loss %.4f", state.epochLossSum / state.epochLossCount));
+              bar.setExtraMessage(String.format(" loss %.4f | run left %s", state.epochLossSum / state.epochLossCount,
+                  Progress.RunClock.format(clock.secondsLeft(epoch, (double) (b + 1) / batchesPerEpoch))));
             }
             if (cfg.stop() != null && cfg.stop().requested()) {
               state.epochSeconds += (System.nanoTime() - t0) / 1e9;
@@ -203,6 +206,7 @@ public final class Trainer {
         EpochMetrics m = new EpochMetrics(epoch, state.step, currentLearningRate(), state.epochLossSum / Math.max(1, state.epochLossCount),
             val, lastTest, seconds, n / seconds);
         history.add(m);
+        clock.epochFinished();
         observers.forEach(o -> o.accept(m));
         log.info("epoch {}: train loss {} {}", epoch + 1, m.trainLoss(), lastTest == null ? "" : "test acc " + lastTest.accuracy());
 

@@ -87,7 +87,7 @@ public final class SuiteRunner {
     List<Job> jobs = new ArrayList<>();
     Map<Job, Map<String, Object>> results = new LinkedHashMap<>();
     Map<Group, Selection> selections = new LinkedHashMap<>();
-    int[] done = {0};
+    Tally done = new Tally();
     String[] argv = {"losslab", "suite", file.toString()};
     Cache cache = new Cache(allowStale);
     for (int index = 0; index < groups.size(); index++) {
@@ -154,12 +154,13 @@ public final class SuiteRunner {
   }
 
   /** The finished run's summary, or (when {@code mine}) the summary of running it now, or null. */
-  private static Map<String, Object> obtain(Job j, boolean mine, int total, int[] done, String[] argv, Cache cache,
+  private static Map<String, Object> obtain(Job j, boolean mine, int total, Tally done, String[] argv, Cache cache,
                                             java.io.PrintStream out) throws IOException {
     Map<String, Object> summary = cache.finished(j);
     if (summary == null && mine) {
-      out.printf("[%d/%d] %s | %s | seed %d%s%n", ++done[0], total, j.row(), j.column(), j.seed(),
-          j.detail().isEmpty() ? "" : " | " + j.detail());
+      out.printf("[%d/%d] %s | %s | seed %d%s%s%n", ++done.count, total, j.row(), j.column(), j.seed(),
+          j.detail().isEmpty() ? "" : " | " + j.detail(), done.eta(total));
+      long t0 = System.nanoTime();
       Path unfinished = ExperimentRunner.findUnfinished(j.descriptor());
       var opts = ExperimentRunner.Options.quiet(List.of(argv));
       if (unfinished != null && sameCode(unfinished, j)) {
@@ -168,9 +169,10 @@ public final class SuiteRunner {
       } else {
         summary = ExperimentRunner.run(j.descriptor(), opts).summary();
       }
+      done.ran(System.nanoTime() - t0);
       releaseMemory();
     } else {
-      done[0]++;
+      done.count++;
     }
     return summary;
   }
@@ -179,7 +181,7 @@ public final class SuiteRunner {
    * Runs (or reads) every fold of every candidate and picks the best mean metric; null while some fold
    * has no result (another shard's, or {@code --table-only}).
    */
-  private static Selection select(Group g, boolean mine, int total, int[] done, String[] argv, Cache cache,
+  private static Selection select(Group g, boolean mine, int total, Tally done, String[] argv, Cache cache,
                                   java.io.PrintStream out) throws IOException {
     List<Double> scores = new ArrayList<>();
     boolean complete = true;
@@ -198,7 +200,7 @@ public final class SuiteRunner {
       scores.add(sum / c.folds().size());
     }
     if (!complete) {
-      done[0]++; // the final run, not reachable yet
+      done.count++; // the final run, not reachable yet
       return null;
     }
     int best = 0;
@@ -359,6 +361,27 @@ public final class SuiteRunner {
 
     List<String> staleCells() {
       return stale.stream().map(j -> j.row() + " | " + j.column() + " | seed " + j.seed()).distinct().toList();
+    }
+  }
+
+  /** How far a suite is: runs done (run now or found finished), and the time the ones run now took, for an estimate. */
+  static final class Tally {
+    int count;
+    private int ran;
+    private long ranNanos;
+
+    void ran(long nanos) {
+      ran++;
+      ranNanos += nanos;
+    }
+
+    /** " (about 12m left)" from the mean time of the runs made so far, over the runs not done yet; "" before the first. */
+    String eta(int total) {
+      if (ran == 0) return "";
+      double left = ranNanos / 1e9 / ran * (total - count + 1);
+      long m = Math.round(left / 60);
+      return left < 60 ? String.format(Locale.ROOT, "  (about %.0f s left)", left)
+          : m < 120 ? "  (about " + m + " min left)" : String.format(Locale.ROOT, "  (about %.1f h left)", left / 3600);
     }
   }
 
