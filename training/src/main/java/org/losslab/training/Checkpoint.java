@@ -188,6 +188,10 @@ public final class Checkpoint {
     if (!FORMAT.equals(m.getProperty("format"))) {
       throw new CheckpointException(manifestFile, "format " + m.getProperty("format") + " is not this losslab's (" + FORMAT + ")");
     }
+    long manifestStep = number(manifestFile, m, "step");
+    long manifestEpoch = number(manifestFile, m, "epoch");
+    long params = number(manifestFile, m, "parameters");
+    long updaterStateLength = number(manifestFile, m, "updater_state_length");
     for (String f : List.of(MODEL, STATE, LOSS_STATE, OPTIMIZER_STATE)) {
       String expected = m.getProperty("sha256." + f);
       Path p = dir.resolve(f);
@@ -216,7 +220,7 @@ public final class Checkpoint {
       throw new CheckpointException(dir.resolve(MODEL), "is not a DL4J network: " + e.getMessage(), e);
     }
     FastLayers.install(net); // a restored network has new layer objects, without losslab's helpers
-    checkModel(dir.resolve(MODEL), net, m);
+    checkModel(dir.resolve(MODEL), net, params, updaterStateLength);
     if (lossOf(net) instanceof StatefulLoss s) {
       Path f = dir.resolve(LOSS_STATE);
       if (!Files.exists(f)) throw new CheckpointException(f, "missing: loss " + s.getClass().getSimpleName() + " keeps per-sample state");
@@ -237,7 +241,7 @@ public final class Checkpoint {
     } catch (IOException | RuntimeException e) {
       throw new CheckpointException(dir.resolve(STATE), "cannot be read: " + e.getMessage(), e);
     }
-    if (state.step != Long.parseLong(m.getProperty("step", "-1")) || state.epoch != Integer.parseInt(m.getProperty("epoch", "-1"))) {
+    if (state.step != manifestStep || state.epoch != manifestEpoch) {
       throw new CheckpointException(dir.resolve(STATE), "its position (epoch " + state.epoch + ", step " + state.step
           + ") differs from the manifest's (epoch " + m.getProperty("epoch") + ", step " + m.getProperty("step") + ")");
     }
@@ -246,14 +250,27 @@ public final class Checkpoint {
     return new Checkpoint(dir, net, state, optimizerState, Map.copyOf(meta));
   }
 
+  /**
+   * A number the writer always records. The manifest carries no checksum of its own, so a missing or garbled
+   * entry (a hand edit, a bad disk) must be reported here rather than escape as a NumberFormatException, or,
+   * worse, skip a check by a default.
+   */
+  private static long number(Path manifest, Properties m, String key) {
+    String v = m.getProperty(key);
+    if (v == null) throw new CheckpointException(manifest, "has no " + key + " entry");
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw new CheckpointException(manifest, key + " is not a number: '" + v + "'", e);
+    }
+  }
+
   /** Parameters finite and as many as recorded; updater state present, finite, and of the recorded length. */
-  private static void checkModel(Path file, MultiLayerNetwork net, Properties m) {
-    long params = Long.parseLong(m.getProperty("parameters", "-1"));
+  private static void checkModel(Path file, MultiLayerNetwork net, long params, long expected) {
     if (net.numParams() != params) {
       throw new CheckpointException(file, "holds " + net.numParams() + " parameters, the manifest says " + params);
     }
     if (net.numParams() > 0 && !finite(net.params())) throw new CheckpointException(file, "holds NaN or infinite weights");
-    long expected = Long.parseLong(m.getProperty("updater_state_length", "0"));
     if (expected == 0) return;
     boolean hasEntry;
     try (var zip = new java.util.zip.ZipFile(file.toFile())) {

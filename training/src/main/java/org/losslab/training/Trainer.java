@@ -103,9 +103,11 @@ public final class Trainer {
     } else if (ckpt.optimizerState() != null) {
       throw new CheckpointException(opt, "holds tensor-level optimizer state, but this run's optimizer has none (another optimizer wrote it)");
     }
-    if (ckpt.state().epoch > cfg.epochs()) {
-      throw new CheckpointException(ckpt.dir().resolve(Checkpoint.STATE), "is at epoch " + ckpt.state().epoch
-          + ", past this run's " + cfg.epochs() + " epochs");
+    int epoch = ckpt.state().epoch;
+    if (epoch < 0 || epoch > cfg.epochs()) {
+      // a negative epoch with a step to match passes checkPosition, and would train epochs this run never had
+      throw new CheckpointException(ckpt.dir().resolve(Checkpoint.STATE), "is at epoch " + epoch
+          + (epoch < 0 ? ", before the first epoch" : ", past this run's " + cfg.epochs() + " epochs"));
     }
     return new Trainer(ckpt.network(), strategy, tensorUpdater, cfg, ckpt.state(), ckpt.dir());
   }

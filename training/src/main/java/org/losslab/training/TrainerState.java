@@ -6,6 +6,7 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
+import java.util.function.Function;
 
 /**
  * Where the loop stands, enough to resume exactly: the next (epoch, batch) position, the global step,
@@ -45,15 +46,26 @@ final class TrainerState {
       p.load(r);
     }
     TrainerState s = new TrainerState();
-    s.epoch = Integer.parseInt(p.getProperty("epoch"));
-    s.batchInEpoch = Integer.parseInt(p.getProperty("batch_in_epoch"));
-    s.step = Long.parseLong(p.getProperty("step"));
-    s.epochLossSum = Double.parseDouble(p.getProperty("epoch_loss_sum"));
-    s.epochLossCount = Long.parseLong(p.getProperty("epoch_loss_count"));
-    s.epochSeconds = Double.parseDouble(p.getProperty("epoch_seconds"));
-    s.best = Double.parseDouble(p.getProperty("best"));
-    s.bestEpoch = Integer.parseInt(p.getProperty("best_epoch"));
-    s.badEpochs = Integer.parseInt(p.getProperty("bad_epochs"));
+    s.epoch = entry(p, "epoch", Integer::parseInt);
+    s.batchInEpoch = entry(p, "batch_in_epoch", Integer::parseInt);
+    s.step = entry(p, "step", Long::parseLong);
+    s.epochLossSum = entry(p, "epoch_loss_sum", Double::parseDouble);
+    s.epochLossCount = entry(p, "epoch_loss_count", Long::parseLong);
+    s.epochSeconds = entry(p, "epoch_seconds", Double::parseDouble);
+    s.best = entry(p, "best", Double::parseDouble);
+    s.bestEpoch = entry(p, "best_epoch", Integer::parseInt);
+    s.badEpochs = entry(p, "bad_epochs", Integer::parseInt);
     return s;
+  }
+
+  /** Names the entry that is missing or garbled: a bare NumberFormatException says neither ("Cannot parse null string"). */
+  private static <T> T entry(Properties p, String key, Function<String, T> parse) {
+    String v = p.getProperty(key);
+    if (v == null) throw new IllegalArgumentException("no " + key + " entry");
+    try {
+      return parse.apply(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " is not a number: '" + v + "'", e);
+    }
   }
 }
