@@ -43,7 +43,10 @@ class SuiteTest {
     assertTrue(r.out().contains("8 runs"), r.out());
     String table = Files.readString(dir.resolve("out/table.md"));
     assertTrue(table.contains("| | Adam | SGD |"), table);
-    assertTrue(table.matches("(?s).*\\| wide \\| 0\\.\\d{4} ± 0\\.\\d{4} \\(n=2\\) \\(paper 0\\.99\\) \\|.*"), table);
+    assertTrue(table.matches("(?s).*\\| wide \\| 0\\.\\d{4} ± 0\\.\\d{4} \\[-?\\d\\.\\d{4}, \\d\\.\\d{4}\\] \\(n=2\\) \\(paper 0\\.99\\) \\|.*"),
+        table);
+    // the per-seed values beside the table, one row per run
+    assertEquals(9, Files.readAllLines(dir.resolve("out/table.csv")).size());
     long runs;
     try (Stream<Path> s = Files.list(dir.resolve("runs"))) {
       runs = s.count();

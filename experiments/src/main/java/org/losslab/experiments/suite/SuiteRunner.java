@@ -124,7 +124,9 @@ public final class SuiteRunner {
       Path t = why == null ? dir.resolve(s.table()) : runs.resolve(s.suite() + "-table.md");
       Files.createDirectories(t.toAbsolutePath().getParent());
       Files.writeString(t, table);
-      out.println("table written to " + t);
+      Path csv = t.resolveSibling(why == null ? SuiteTable.csvName(s) : s.suite() + "-table.csv");
+      Files.writeString(csv, SuiteTable.csv(s, jobs, results));
+      out.println("table written to " + t + " (per-seed values: " + csv.getFileName() + ")");
     }
     if (s.plot() != null) {
       Path png = why == null ? dir.resolve(s.plot().file()) : runs.resolve(s.suite() + "-plot.png");

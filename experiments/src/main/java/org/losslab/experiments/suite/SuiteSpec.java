@@ -14,13 +14,17 @@ import java.util.Map;
  * @param columns table columns, likewise
  * @param set     overrides applied to every cell first
  * @param metric  a path into summary.json, e.g. {@code final_test.accuracy}
- * @param paper   optional reference values: row label -> column label -> text shown beside ours
+ * @param paper   optional reference values: row label -> column label -> text shown beside ours (with its
+ *                convention, e.g. "87.3 ± 0.2 std")
+ * @param paperSource where the paper numbers come from (table, page), printed under the table
+ * @param baseline optional column label: every other column gets its paired difference to it (same seeds)
  * @param table   where the markdown table goes, relative to the suite file
  * @param plot    optional PNG chart: one series per column, one x value per row
  */
 public record SuiteSpec(String suite, String description, String base, List<Long> seeds, List<Cell> rows,
                         List<Cell> columns, Map<String, Object> set, List<String> metrics,
-                        Map<String, Map<String, String>> paper, String table, Plot plot) {
+                        Map<String, Map<String, String>> paper, String paperSource, String baseline, String table,
+                        Plot plot) {
   /**
    * One row or column: its label, its overrides, and optionally hyper-parameters to choose by
    * cross-validation for every cell it is in.

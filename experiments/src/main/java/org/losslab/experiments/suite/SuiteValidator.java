@@ -46,6 +46,11 @@ final class SuiteValidator {
         }
       }
     }
+    if (s.baseline() != null && s.columns() != null
+        && s.columns().stream().noneMatch(c -> c != null && s.baseline().equals(c.label()))) {
+      problems.add(at(file, loc, "baseline", "'" + s.baseline() + "' is not a column label; allowed: "
+          + String.join(", ", s.columns().stream().filter(c -> c != null && c.label() != null).map(SuiteSpec.Cell::label).toList())));
+    }
     Path root = projectRoot(file);
     if (s.table() != null) output(file, loc, "table", s.table(), ".md", root, problems);
     if (s.plot() != null && s.plot().file() != null) output(file, loc, "plot.file", s.plot().file(), ".png", root, problems);
