@@ -49,7 +49,10 @@ final class SuiteCommand implements Callable<Integer> {
   }
 
   private int[] shard() {
-    if (shard == null) return new int[] {1, 1};
+    return shard == null ? new int[] {1, 1} : parseShard(shard);
+  }
+
+  static int[] parseShard(String shard) {
     String[] kn = shard.split("/");
     try {
       int k = Integer.parseInt(kn[0].trim());
