@@ -63,7 +63,7 @@ class RunCommandsTest {
     // both sessions in one log; resuming a completed run does nothing
     String log = Files.readString(run.resolve("run.log"));
     assertEquals(2, log.lines().filter(l -> l.startsWith("== ")).count(), log);
-    assertTrue(log.contains("epoch   2  train loss"), log);
+    assertTrue(log.contains("epoch   2  train loss") && log.contains("status            completed"), log);
     CliTest.Result done = CliTest.cli("resume", run.toString());
     assertEquals(0, done.code());
     assertTrue(done.out().contains("already completed; nothing to resume"), done.out());
@@ -141,6 +141,24 @@ class RunCommandsTest {
     CliTest.Result edited = CliTest.cli("resume", run.toString(), "--no-progress");
     assertEquals(2, edited.code(), edited.err());
     assertTrue(edited.err().contains("was changed after the run started"), edited.err());
+  }
+
+  @Test
+  void aDivergedRunSaysWhereAndIsNotResumed(@TempDir Path dir) throws Exception {
+    Path d = descriptor(dir);
+    CliTest.Result r = CliTest.cli("run", d.toString(), "--no-progress", "--set", "optimizer.name=sgd",
+        "--set", "optimizer.params={lr: 1.0e30}", "--set", "training.checkpoint_every_steps=1");
+    assertEquals(1, r.code(), r.err() + r.out());
+    Path run = runs(dir).get(0);
+    Map<?, ?> s = summary(run);
+    assertEquals("diverged", s.get("status"));
+    long last = ((Number) s.get("last_checkpoint_step")).longValue();
+    assertTrue(s.get("message").toString().matches("loss is (NaN|-?Infinity) at step \\d+ .*; last good checkpoint at step " + last),
+        s.get("message").toString());
+    assertTrue(CliTest.cli("runs", dir.resolve("runs").toString(), "--status", "diverged").out().contains("1 run(s)"));
+    CliTest.Result resume = CliTest.cli("resume", run.toString());
+    assertEquals(2, resume.code(), resume.err());
+    assertTrue(resume.err().contains("resuming would diverge again at the same step"), resume.err());
   }
 
   @Test

@@ -1,7 +1,6 @@
 package org.losslab.training;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -340,7 +339,9 @@ public final class Trainer {
     try {
       Checkpoint.write(dir, net, state, tensorUpdater == null ? null : tensorUpdater.state(), cfg.checkpoints().meta());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write checkpoint " + dir + ": " + e, e);
+      // a full disk or a read-only folder is the user's to fix: named, and not a crash
+      throw new CheckpointException(dir, "cannot be written: " + (e.getMessage() == null ? e.getClass().getSimpleName()
+          : e.getMessage()), e);
     }
   }
 }

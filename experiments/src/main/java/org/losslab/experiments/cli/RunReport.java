@@ -20,35 +20,46 @@ final class RunReport {
     System.out.println(sb);
   }
 
-  /** Prints the summary and returns the exit code: 0 completed (or a requested step limit), 1 diverged, 130 interrupted. */
+  /**
+   * Prints the summary (also appended to the run's run.log, whose console copy ended with the training) and
+   * returns the exit code: 0 completed (or a requested step limit), 1 diverged, 130 interrupted.
+   */
   @SuppressWarnings("unchecked")
   static int finish(ExperimentRunner.Outcome o) {
     Map<String, Object> s = o.summary();
-    System.out.println();
-    System.out.println("status            " + s.get("status") + ": " + s.get("message"));
+    StringBuilder out = new StringBuilder("\n");
+    out.append("status            ").append(s.get("status")).append(": ").append(s.get("message")).append('\n');
     if (s.get("final_test") instanceof Map<?, ?> t) {
-      ((Map<String, Object>) t).forEach((k, v) -> System.out.printf(Locale.ROOT, "test %-12s %.4f%n", k, ((Number) v).doubleValue()));
+      ((Map<String, Object>) t).forEach((k, v) -> out.append(String.format(Locale.ROOT, "test %-12s %.4f%n", k, ((Number) v).doubleValue())));
     }
     if (s.get("final_train") instanceof Map<?, ?> t) {
-      System.out.printf(Locale.ROOT, "train accuracy    %.4f (on the labels it was trained on)%n", ((Number) t.get("accuracy")).doubleValue());
+      out.append(String.format(Locale.ROOT, "train accuracy    %.4f (on the labels it was trained on)%n", ((Number) t.get("accuracy")).doubleValue()));
     }
     if (s.get("noisy_train") instanceof Map<?, ?> nt) {
-      System.out.printf(Locale.ROOT, "noisy labels      %,d corrupted: %.1f%% memorized, %.1f%% recovered; clean train accuracy %.4f%n",
+      out.append(String.format(Locale.ROOT, "noisy labels      %,d corrupted: %.1f%% memorized, %.1f%% recovered; clean train accuracy %.4f%n",
           ((Number) nt.get("corrupted_samples")).longValue(), 100 * ((Number) nt.get("memorized")).doubleValue(),
-          100 * ((Number) nt.get("recovered")).doubleValue(), ((Number) nt.get("clean_accuracy")).doubleValue());
+          100 * ((Number) nt.get("recovered")).doubleValue(), ((Number) nt.get("clean_accuracy")).doubleValue()));
     }
-    if (s.get("parameters") instanceof Number p) System.out.printf(Locale.ROOT, "parameters        %,d%n", p.longValue());
+    if (s.get("parameters") instanceof Number p) out.append(String.format(Locale.ROOT, "parameters        %,d%n", p.longValue()));
     if (s.get("optimizer_state_bytes") instanceof Number b) {
-      System.out.printf(Locale.ROOT, "optimizer state   %,d bytes (%.3f floats/param)%n", b.longValue(),
-          ((Number) s.get("optimizer_state_floats_per_param")).doubleValue());
+      out.append(String.format(Locale.ROOT, "optimizer state   %,d bytes (%.3f floats/param)%n", b.longValue(),
+          ((Number) s.get("optimizer_state_floats_per_param")).doubleValue()));
     }
-    if (s.get("wall_seconds") instanceof Number w) System.out.printf(Locale.ROOT, "wall time         %.1f s%n", w.doubleValue());
-    System.out.println("run directory     " + o.runDir());
+    if (s.get("wall_seconds") instanceof Number w) out.append(String.format(Locale.ROOT, "wall time         %.1f s%n", w.doubleValue()));
+    out.append("run directory     ").append(o.runDir()).append('\n');
     String status = o.status();
+    int code = ExperimentRunner.DIVERGED.equals(status) ? 1 : 0;
     if (ExperimentRunner.INTERRUPTED.equals(status)) {
-      System.out.println("resume with       ./losslab resume " + o.runDir());
-      return "max_steps".equals(s.get("stopped_by")) ? 0 : Signals.INTERRUPTED;
+      out.append("resume with       ./losslab resume ").append(o.runDir()).append('\n');
+      code = "max_steps".equals(s.get("stopped_by")) ? 0 : Signals.INTERRUPTED;
     }
-    return ExperimentRunner.DIVERGED.equals(status) ? 1 : 0;
+    System.out.print(out);
+    try {
+      java.nio.file.Files.writeString(o.runDir().resolve(org.losslab.experiments.run.RunDirectory.LOG), out,
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    } catch (java.io.IOException e) {
+      System.err.println("losslab: could not append the summary to " + o.runDir().resolve("run.log") + ": " + e.getMessage());
+    }
+    return code;
   }
 }

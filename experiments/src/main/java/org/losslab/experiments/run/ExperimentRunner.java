@@ -96,6 +96,10 @@ public final class ExperimentRunner {
     if (previous != null && COMPLETED.equals(previous.get("status"))) {
       return new Outcome(dir, null, previous);
     }
+    if (previous != null && DIVERGED.equals(previous.get("status"))) {
+      throw new UserError("run " + dir + " diverged (" + previous.get("message") + "); resuming would diverge again at the "
+          + "same step: change the descriptor (e.g. a smaller lr or training.clip_norm) and start a new run");
+    }
     Descriptor d = DescriptorLoader.load(dir.resolve(RunDirectory.DESCRIPTOR), List.of());
     String hash = hash(d);
     if (!hash.equals(provenance.get("descriptor_sha256"))) {
