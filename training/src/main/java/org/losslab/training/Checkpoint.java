@@ -148,6 +148,10 @@ public final class Checkpoint {
     try (Writer w = Files.newBufferedWriter(tmp.resolve(MANIFEST))) {
       m.store(w, "losslab checkpoint manifest: written last; a folder without it is incomplete");
     }
+    // On disk before the renames: after a power cut the renamed folder must not hold empty files.
+    for (String f : List.of(MODEL, STATE, LOSS_STATE, OPTIMIZER_STATE, MANIFEST)) {
+      if (Files.exists(tmp.resolve(f))) force(tmp.resolve(f));
+    }
     Path old = null;
     if (Files.exists(dir)) {
       old = parent.resolve(dir.getFileName() + ".old");
@@ -301,6 +305,12 @@ public final class Checkpoint {
 
   static ILossFunction lossOf(MultiLayerNetwork net) {
     return ((BaseOutputLayer<?>) net.getLayer(net.getnLayers() - 1)).layerConf().getLossFn();
+  }
+
+  private static void force(Path file) throws IOException {
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
   }
 
   private static String sha256(Path file) throws IOException {
