@@ -70,6 +70,32 @@ class RunCommandsTest {
   }
 
   @Test
+  void oneProcessAtATimeTrainsInARunFolder(@TempDir Path dir) throws Exception {
+    Path d = descriptor(dir);
+    assertEquals(0, CliTest.cli("run", d.toString(), "--no-progress", "--max-steps", "2").code());
+    Path run = runs(dir).get(0);
+    try (var lock = org.losslab.experiments.run.RunLock.acquire(run)) {
+      CliTest.Result busy = CliTest.cli("resume", run.toString(), "--no-progress");
+      assertEquals(2, busy.code(), busy.err());
+      assertTrue(busy.err().contains("is being trained by another process (pid " + ProcessHandle.current().pid() + ")"), busy.err());
+      assertTrue(CliTest.cli("runs", dir.resolve("runs").toString()).out().contains("running "), "listed as running");
+      CliTest.Result fresh = CliTest.cli("run", d.toString(), "--no-progress", "--resume", "--max-steps", "1");
+      assertTrue(fresh.out().contains("no unfinished run of this descriptor with a checkpoint"), "a run being trained is not offered");
+    }
+    // a session's step limit counts from where it starts; a repeat compares finished runs only
+    CliTest.Result more = CliTest.cli("resume", run.toString(), "--no-progress", "--max-steps", "3");
+    assertEquals(0, more.code(), more.err());
+    assertTrue(more.out().contains("resuming tiny in " + run + " from step 2"), more.out());
+    assertEquals(5, ((Number) summary(run).get("steps")).intValue());
+    CliTest.Result rep = CliTest.cli("repeat", run.toString());
+    assertEquals(2, rep.code());
+    assertTrue(rep.err().contains("has not finished (status interrupted)"), rep.err());
+    CliTest.Result zero = CliTest.cli("run", d.toString(), "--max-steps", "0");
+    assertEquals(2, zero.code());
+    assertTrue(zero.err().contains("--max-steps must be >= 1 (leave it out for no limit), got 0"), zero.err());
+  }
+
+  @Test
   void runsCompareRepeatAndCurves(@TempDir Path dir) throws Exception {
     Path d = descriptor(dir);
     assertEquals(0, CliTest.cli("run", d.toString(), "--no-progress").code());

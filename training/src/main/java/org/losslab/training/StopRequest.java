@@ -7,6 +7,16 @@ package org.losslab.training;
  */
 public final class StopRequest {
   private volatile String reason;
+  private volatile java.nio.file.Path runDir;
+
+  /** The run folder being trained, for the message of a hard stop (null until known). */
+  public void at(java.nio.file.Path dir) {
+    runDir = dir;
+  }
+
+  public java.nio.file.Path runDir() {
+    return runDir;
+  }
 
   /** Asks the trainer to stop; the first reason given is kept. */
   public void request(String why) {

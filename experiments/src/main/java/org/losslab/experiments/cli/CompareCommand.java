@@ -46,7 +46,9 @@ final class CompareCommand implements Callable<Integer> {
     print(diff, rs.size());
 
     List<String[]> prov = new ArrayList<>();
-    for (String k : PROVENANCE) {
+    Set<String> provKeys = new LinkedHashSet<>(PROVENANCE);
+    rs.forEach(r -> RunRecord.flatten(r.provenance()).keySet().stream().filter(k -> k.startsWith("data.")).forEach(provKeys::add));
+    for (String k : provKeys) {
       List<Object> vs = rs.stream().map(r -> RunRecord.flatten(r.provenance()).get(k)).toList();
       if (vs.stream().distinct().count() > 1) prov.add(row(k, vs));
     }

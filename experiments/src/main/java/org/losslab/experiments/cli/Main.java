@@ -29,6 +29,8 @@ public final class Main implements Runnable {
   /** Runs the CLI and returns the exit code (tests call this). */
   public static int execute(String... args) {
     CommandLine cl = new CommandLine(new Main());
+    // every subcommand lists -V: give them the version too
+    cl.getSubcommands().values().forEach(sc -> sc.getCommandSpec().version(cl.getCommandSpec().version()));
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> handle(ex, cmd.getErr(), debugRequested(args)));
     cl.setParameterExceptionHandler((ex, a) -> {
       PrintWriter err = ex.getCommandLine().getErr();

@@ -49,8 +49,10 @@ final class RepeatCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     common.apply();
     RunRecord original = RunRecord.read(runDir);
-    if (original.summary() == null) {
-      throw new UserError("run " + runDir + " has not finished (no summary.json); resume it first: ./losslab resume " + runDir);
+    if (original.summary() == null || ExperimentRunner.INTERRUPTED.equals(original.status())
+        || ExperimentRunner.FAILED.equals(original.status())) {
+      throw new UserError("run " + runDir + " has not finished (" + (original.summary() == null ? "no summary.json" : "status "
+          + original.status()) + "); a repeat compares finished runs: resume it first: ./losslab resume " + runDir);
     }
     Provenance.requirePlugins(original.provenance(), runDir);
     Descriptor d = DescriptorLoader.load(runDir.resolve(RunDirectory.DESCRIPTOR), List.of());
@@ -60,8 +62,9 @@ final class RepeatCommand implements Callable<Integer> {
     }
     System.out.println("losslab repeat " + runDir + ": running its descriptor again");
     StopRequest stop = new StopRequest();
+    // The repeat goes beside the original (its output.dir was relative to where that run was started).
     var opts = new ExperimentRunner.Options(List.of("losslab", "repeat", runDir.toString()), !noProgress && System.console() != null,
-        RunReport::printEpoch, stop, 0);
+        RunReport::printEpoch, stop, 0, runDir.toAbsolutePath().getParent());
     ExperimentRunner.Outcome o;
     try (Signals s = Signals.route(stop)) {
       o = data.withData(() -> ExperimentRunner.run(d, opts));

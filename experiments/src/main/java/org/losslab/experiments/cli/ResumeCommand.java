@@ -22,8 +22,8 @@ final class ResumeCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "No progress bar (one line per epoch only).")
   boolean noProgress;
 
-  @Option(names = "--max-steps", paramLabel = "N", description = "Stop again at global step N (with a checkpoint).")
-  long maxSteps;
+  @Option(names = "--max-steps", paramLabel = "N", description = "Stop again after N more steps (with a checkpoint; exit 0).")
+  Long maxStepsOption;
 
   @Option(names = "--allow-code-change", description = "Continue even though losslab's code changed since the checkpoint "
       + "(recorded in provenance.json; the run is then no longer one method's run).")
@@ -38,16 +38,20 @@ final class ResumeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     common.apply();
-    if (maxSteps < 0) throw new UserError("--max-steps must be >= 1, got " + maxSteps);
+    long maxSteps = RunCommand.steps(maxStepsOption);
+    if (java.nio.file.Files.isRegularFile(runDir)) {
+      throw new UserError(runDir + " is a file, not a run folder; to start a run from a descriptor: ./losslab run " + runDir);
+    }
     List<String> cmd = new ArrayList<>(List.of("losslab", "resume", runDir.toString()));
     if (allowCodeChange) cmd.add("--allow-code-change");
+    if (maxSteps > 0) cmd.addAll(List.of("--max-steps", Long.toString(maxSteps)));
     return resume(runDir, cmd, !noProgress && System.console() != null, maxSteps, allowCodeChange, data);
   }
 
   static int resume(Path dir, List<String> cmd, boolean progress, long maxSteps, boolean allowCodeChange, DataOptions data)
       throws Exception {
     StopRequest stop = new StopRequest();
-    var opts = new ExperimentRunner.Options(cmd, progress, RunReport::printEpoch, stop, maxSteps);
+    var opts = new ExperimentRunner.Options(cmd, progress, RunReport::printEpoch, stop, maxSteps, null);
     ExperimentRunner.Outcome o;
     try (Signals s = Signals.route(stop)) {
       o = data.withData(() -> ExperimentRunner.resume(dir, opts, allowCodeChange));

@@ -36,8 +36,8 @@ final class RunCommand implements Callable<Integer> {
   boolean resume;
 
   @Option(names = "--max-steps", paramLabel = "N", description = "Stop after N steps with a checkpoint (an interrupted, "
-      + "resumable run): a quick smoke test of a descriptor.")
-  long maxSteps;
+      + "resumable run; exit 0): a quick smoke test of a descriptor.")
+  Long maxStepsOption;
 
   @Mixin
   CommonOptions common;
@@ -48,7 +48,8 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     common.apply();
-    if (maxSteps < 0) throw new UserError("--max-steps must be >= 1, got " + maxSteps);
+    long maxSteps = steps(maxStepsOption);
+    DataInstaller.Mode mode = DataInstaller.mode(data.noInstall, data.installPackages); // contradictions before anything runs
     Descriptor d = DescriptorLoader.load(descriptor, overrides);
     if (dryRun) {
       System.out.print(DescriptorLoader.yaml().writeValueAsString(d));
@@ -58,6 +59,9 @@ final class RunCommand implements Callable<Integer> {
     overrides.forEach(o -> cmd.addAll(List.of("--set", o)));
     if (maxSteps > 0) cmd.addAll(List.of("--max-steps", Long.toString(maxSteps)));
     Path unfinished = ExperimentRunner.findUnfinished(d);
+    if (resume && unfinished == null) {
+      System.out.println("losslab: no unfinished run of this descriptor with a checkpoint in " + d.output().dir() + "; starting a new run");
+    }
     if (unfinished != null && resume) {
       System.out.println("losslab run " + d.name() + ": resuming the unfinished run in " + unfinished);
       return ResumeCommand.resume(unfinished, cmd, !noProgress && System.console() != null, maxSteps, false, data);
@@ -70,12 +74,19 @@ final class RunCommand implements Callable<Integer> {
         + (d.model().hidden().isEmpty() ? "" : " " + d.model().hidden()), d.data().dataset(), method(d.loss()), method(d.optimizer()),
         d.training().epochs(), d.training().batchSize(), d.training().seed());
     StopRequest stop = new StopRequest();
-    var opts = new ExperimentRunner.Options(cmd, !noProgress && System.console() != null, RunReport::printEpoch, stop, maxSteps);
+    var opts = new ExperimentRunner.Options(cmd, !noProgress && System.console() != null, RunReport::printEpoch, stop, maxSteps, null);
     ExperimentRunner.Outcome o;
     try (Signals s = Signals.route(stop)) {
-      o = data.withData(() -> ExperimentRunner.run(d, opts));
+      o = DataInstaller.withData(mode, () -> ExperimentRunner.run(d, opts));
     }
     return RunReport.finish(o);
+  }
+
+  /** A step limit from the command line: absent is none; given, it must be at least 1. */
+  static long steps(Long option) {
+    if (option == null) return 0;
+    if (option < 1) throw new UserError("--max-steps must be >= 1 (leave it out for no limit), got " + option);
+    return option;
   }
 
   static String method(Descriptor.Method m) {

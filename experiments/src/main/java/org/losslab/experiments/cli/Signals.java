@@ -18,7 +18,8 @@ public final class Signals implements AutoCloseable {
   private Signals(StopRequest stop) {
     SignalHandler h = sig -> {
       if (stop.requested()) {
-        System.err.println("\nlosslab: second " + sig.getName() + ": stopping now, without a checkpoint");
+        System.err.println("\nlosslab: second SIG" + sig.getName() + ": stopping now, without a new checkpoint"
+            + (stop.runDir() == null ? "" : "; the last one is kept: ./losslab resume " + stop.runDir()));
         Runtime.getRuntime().halt(INTERRUPTED);
       }
       System.err.println("\nlosslab: SIG" + sig.getName() + ": finishing this step and writing a checkpoint "

@@ -50,12 +50,17 @@ public final class ExperimentRunner {
 
   /**
    * How to run: the command line recorded in provenance, a progress bar, an observer of each epoch, a stop
-   * request (signals) and a step limit (0: none; reaching it leaves an interrupted, resumable run).
+   * request (signals), a step limit for this session (0: none; reaching it leaves an interrupted, resumable
+   * run), and the folder new run folders go to (null: the descriptor's output.dir).
    */
   public record Options(List<String> commandLine, boolean progress, Consumer<EpochMetrics> onEpoch, StopRequest stop,
-                        long maxSteps) {
+                        long maxSteps, Path root) {
     public static Options quiet(List<String> commandLine) {
-      return new Options(commandLine, false, m -> { }, null, 0);
+      return new Options(commandLine, false, m -> { }, null, 0, null);
+    }
+
+    public Options withRoot(Path dir) {
+      return new Options(commandLine, progress, onEpoch, stop, maxSteps, dir);
     }
   }
 
@@ -70,14 +75,15 @@ public final class ExperimentRunner {
     MultiLayerNetwork net = factory.network(data.train());
 
     String hash = hash(d);
-    RunDirectory run = RunDirectory.create(Path.of(d.output().dir()), d, hash);
+    RunDirectory run = RunDirectory.create(opts.root() != null ? opts.root() : Path.of(d.output().dir()), d, hash);
+    if (opts.stop() != null) opts.stop().at(run.path());
     Map<String, Object> provenance = Provenance.collect(d.training().seed(), opts.commandLine(), data.provenance(), hash);
     String code = CodeFingerprint.of(d);
     provenance.put("code_fingerprint", code); // suites reuse a run, and resume continues one, only with the same code
     run.writeJson(RunDirectory.PROVENANCE, provenance);
-    try (RunLog log = RunLog.start(run.path(), String.join(" ", opts.commandLine()))) {
+    try (RunLock lock = RunLock.acquire(run.path()); RunLog log = RunLog.start(run.path(), String.join(" ", opts.commandLine()))) {
       NativeStack.warnIfSlowKernels();
-      TrainerConfig cfg = config(d, run, hash, code, opts);
+      TrainerConfig cfg = config(d, run, hash, code, opts, 0);
       Trainer trainer = factory.trainer(net, data.train(), cfg);
       return train(d, run, factory, data, trainer, opts);
     }
@@ -90,6 +96,12 @@ public final class ExperimentRunner {
    */
   public static Outcome resume(Path dir, Options opts, boolean allowCodeChange) {
     RunDirectory run = RunDirectory.open(dir);
+    try (RunLock lock = RunLock.acquire(dir)) {
+      return resume(run, dir, opts, allowCodeChange);
+    }
+  }
+
+  private static Outcome resume(RunDirectory run, Path dir, Options opts, boolean allowCodeChange) {
     Map<String, Object> provenance = run.readJson(RunDirectory.PROVENANCE);
     Map<String, Object> previous = run.readJson(RunDirectory.SUMMARY);
     Provenance.requirePlugins(provenance, dir);
@@ -137,8 +149,11 @@ public final class ExperimentRunner {
     run.writeJson(RunDirectory.PROVENANCE, provenance);
     run.truncateMetrics(ckpt.epoch()); // metrics are never ahead of the checkpoint the run continues from
 
+    if (opts.stop() != null) opts.stop().at(dir);
     try (RunLog log = RunLog.start(run.path(), String.join(" ", opts.commandLine()) + " (from step " + ckpt.step() + ")")) {
-      TrainerConfig cfg = config(d, run, hash, code, opts);
+      System.out.println("resuming " + d.name() + " in " + dir + " from step " + ckpt.step() + " (epoch " + (ckpt.epoch() + 1) + " of "
+          + d.training().epochs() + ")");
+      TrainerConfig cfg = config(d, run, hash, code, opts, ckpt.step());
       Optimizer opt = factory.optimizer();
       Trainer trainer = Trainer.resume(ckpt, opt.strategy(), opt.tensorUpdater(factory.schedule(data.train()), cfg.seed()), cfg);
       return train(d, run, factory, data, trainer, opts);
@@ -167,6 +182,7 @@ public final class ExperimentRunner {
         Map<String, Object> sm = r.readJson(RunDirectory.SUMMARY);
         if (!hash.equals(pv.get("descriptor_sha256")) || sm != null && COMPLETED.equals(sm.get("status"))) continue;
         if (sm != null && DIVERGED.equals(sm.get("status"))) continue; // resuming would diverge again
+        if (RunLock.held(p)) continue; // another process is training it
         if (Checkpoint.exists(r.checkpoints())) return p;
       } catch (RuntimeException e) {
         // not a usable run folder: not a candidate
@@ -197,7 +213,8 @@ public final class ExperimentRunner {
     return "new entries " + now.keySet();
   }
 
-  private static TrainerConfig config(Descriptor d, RunDirectory run, String hash, String code, Options opts) {
+  /** @param fromStep the step this session starts at: a session's step limit counts from there */
+  private static TrainerConfig config(Descriptor d, RunDirectory run, String hash, String code, Options opts, long fromStep) {
     var t = d.training();
     TrainerConfig.EarlyStopping es = d.evaluation().earlyStopping() == null ? null
         : new TrainerConfig.EarlyStopping(d.evaluation().earlyStopping().metric(), "max".equals(d.evaluation().earlyStopping().mode()),
@@ -205,7 +222,7 @@ public final class ExperimentRunner {
     CheckpointPolicy policy = new CheckpointPolicy(run.checkpoints(), t.checkpointEvery(), t.checkpointEverySteps(),
         t.checkpointMinutes(), Map.of("descriptor_sha256", hash, "code_fingerprint", code));
     return new TrainerConfig(t.epochs(), t.batchSize(), t.seed(), t.clipNorm(), d.evaluation().topK(), es, policy,
-        opts.maxSteps(), opts.progress(), opts.stop());
+        opts.maxSteps() > 0 ? fromStep + opts.maxSteps() : 0, opts.progress(), opts.stop());
   }
 
   /** Trains, and writes what a run leaves whatever happens: metrics, curves, and the summary last. */

@@ -68,16 +68,17 @@ public final class Provenance {
     p.put("git_dirty", dirty == null ? null : !dirty.isBlank());
     p.put("losslab_version", Provenance.class.getPackage().getImplementationVersion());
     p.put("backend", Nd4j.getBackend().getClass().getSimpleName());
-    p.put("nd4j_environment", Map.of(
-        "blas_vendor", String.valueOf(Nd4j.factory().blas().getBlasVendor()),
-        "omp_threads", Nd4j.getEnvironment().maxMasterThreads()));
+    Map<String, Object> env = new LinkedHashMap<>(); // ordered: two runs' provenance diff line by line
+    env.put("blas_vendor", String.valueOf(Nd4j.factory().blas().getBlasVendor()));
+    env.put("omp_threads", Nd4j.getEnvironment().maxMasterThreads());
+    p.put("nd4j_environment", env);
     // CPU, native build, BLAS kernels, layer implementation: what bit-reproducibility depends on.
     p.put("native", NativeStack.describe());
     p.put("default_dtype", Nd4j.dataType().toString());
     p.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
     p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
     p.put("cpus", Runtime.getRuntime().availableProcessors());
-    p.put("data", data);
+    p.put("data", new java.util.TreeMap<>(data));
     p.put("plugins", plugins());
     return p;
   }

@@ -14,11 +14,13 @@ import org.losslab.experiments.descriptor.DescriptorLoader;
 
 /**
  * One run folder as read back for {@code runs}, {@code compare} and {@code repeat}: its resolved descriptor
- * (as a flat map of dotted keys), provenance, summary, and the status it ended with, or {@code unfinished}
- * when it has no summary (still running, or killed; {@link #resumable} says whether a checkpoint is there).
+ * (as a flat map of dotted keys), provenance, summary, and the status it ended with; {@code running} while a
+ * process trains in it (it holds the {@link RunLock}), whatever its summary says; {@code unfinished} when it has no
+ * summary and nobody trains it (killed; {@link #resumable} says whether a checkpoint is there).
  */
 public record RunRecord(Path dir, Map<String, Object> descriptor, Map<String, Object> provenance, Map<String, Object> summary) {
   public static final String UNFINISHED = "unfinished";
+  public static final String RUNNING = "running";
 
   public static RunRecord read(Path dir) {
     RunDirectory r = RunDirectory.open(dir); // says clearly when dir is not a run folder
@@ -54,11 +56,15 @@ public record RunRecord(Path dir, Map<String, Object> descriptor, Map<String, Ob
   }
 
   public String status() {
+    if (RunLock.held(dir)) return RUNNING;
     return summary == null ? UNFINISHED : String.valueOf(summary.get("status"));
   }
 
+  /** Not completed, not diverged, not being trained, and with a checkpoint to continue from. */
   public boolean resumable() {
-    return !ExperimentRunner.COMPLETED.equals(status()) && org.losslab.training.Checkpoint.exists(dir.resolve("checkpoint"));
+    String s = status();
+    return (UNFINISHED.equals(s) || ExperimentRunner.INTERRUPTED.equals(s) || ExperimentRunner.FAILED.equals(s))
+        && org.losslab.training.Checkpoint.exists(dir.resolve("checkpoint"));
   }
 
   public String name() {
