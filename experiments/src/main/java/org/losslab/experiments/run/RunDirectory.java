@@ -175,8 +175,9 @@ public final class RunDirectory {
   /** A write the user can fix (permissions, a full disk, a file where a folder should be): named, exit 2. */
   public static UserError writeError(Path path, IOException e) {
     String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-        : e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null ? fs.getReason()
         : e instanceof java.nio.file.FileAlreadyExistsException ? "a file is in the way"
+        : e instanceof java.nio.file.FileSystemException fs ? (fs.getReason() != null ? fs.getReason()
+            : "the file system refused (" + e.getClass().getSimpleName() + ")")
         : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     return new UserError("cannot write " + path + ": " + why, e);
   }
