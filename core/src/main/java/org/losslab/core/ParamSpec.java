@@ -82,6 +82,8 @@ public record ParamSpec(String name, Type type, Object defaultValue, double min,
         throw bad(raw, "expected true or false");
       }
       case STRING -> {
+        // A list or a section has a toString, but is not text: [1, 2] is no folder name.
+        if (raw instanceof java.util.Collection<?> || raw instanceof java.util.Map<?, ?>) throw bad(raw, "expected text");
         String s = raw.toString();
         if (!choices.isEmpty() && !choices.contains(s)) throw bad(raw, "allowed: " + range());
         return s;

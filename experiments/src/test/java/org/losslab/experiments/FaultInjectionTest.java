@@ -117,7 +117,8 @@ class FaultInjectionTest {
   static Path awaitCheckpoint(Path dir, Process p) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
-      if (Files.isDirectory(dir.resolve("runs"))) {
+      // the runs folder appears a moment before the run's own folder inside it
+      if (Files.isDirectory(dir.resolve("runs")) && !isEmpty(dir.resolve("runs"))) {
         Path run = onlyRun(dir);
         if (Files.exists(run.resolve("checkpoint/manifest.properties"))) return run;
       }
@@ -172,6 +173,12 @@ class FaultInjectionTest {
     }
     assertEquals(5, out.size(), "header and 4 epochs: " + out);
     return out;
+  }
+
+  static boolean isEmpty(Path folder) throws IOException {
+    try (Stream<Path> s = Files.list(folder)) {
+      return s.findAny().isEmpty();
+    }
   }
 
   static Path onlyRun(Path dir) throws IOException {

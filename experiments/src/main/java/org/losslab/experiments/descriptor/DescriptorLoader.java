@@ -25,7 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -123,7 +123,7 @@ public final class DescriptorLoader {
   }
 
   private static Map<String, String> applyOverrides(ObjectNode root, List<String> overrides) {
-    Map<String, String> origin = new HashMap<>();
+    Map<String, String> origin = new LinkedHashMap<>();
     for (String o : overrides) {
       int eq = o.indexOf('=');
       if (eq <= 0) throw single("--set " + o, null, "an override must look like key.path=value, e.g. training.epochs=5");
@@ -230,6 +230,10 @@ public final class DescriptorLoader {
     String where(String key) {
       for (String k = key; !k.isEmpty(); k = k.contains(".") ? k.substring(0, k.lastIndexOf('.')) : "") {
         if (overridden.containsKey(k)) return overridden.get(k);
+      }
+      // A key only an override made (--set opimizer.name=adam makes 'opimizer') is not in the file: the first such override.
+      if (!loc.has(key)) {
+        for (Map.Entry<String, String> o : overridden.entrySet()) if (o.getKey().startsWith(key + ".")) return o.getValue();
       }
       int line = loc.line(key);
       return line > 0 ? file + ":" + line : file;

@@ -64,6 +64,11 @@ public final class YamlLocations {
     return sb.toString();
   }
 
+  /** Whether the document has this very key path (not only an ancestor of it). */
+  public boolean has(String keyPath) {
+    return lines.containsKey(keyPath);
+  }
+
   /** The line of the key path, or of its closest recorded ancestor; 0 when unknown. */
   public int line(String keyPath) {
     String k = keyPath;

@@ -72,6 +72,7 @@ public final class ExperimentRunner {
     NetworkFactory factory = new NetworkFactory(d);
     DataStage.Prepared data = factory.data();
     checkPairing(d, data);
+    checkConvolutions(d, data, factory.dataType().width());
     MultiLayerNetwork net = factory.network(data.train());
 
     String hash = hash(d);
@@ -300,6 +301,43 @@ public final class ExperimentRunner {
       org.losslab.losses.OutputSpec.check(org.losslab.losses.Losses.create(info.name(), d.loss().params()), data.train().numClasses());
     } catch (IllegalArgumentException e) {
       throw new UserError("loss.params: " + e.getMessage() + " (data set '" + d.data().dataset() + "')");
+    }
+  }
+
+  /**
+   * A cnn needs image samples, and each convolution's im2col matrix (kernel^2 x input channels rows, one column per
+   * output pixel of a batch) must fit in losslab's one scratch array of at most 2 GB: a kernel far larger than the image,
+   * or many wide channels, would otherwise fail in the first step (or the first evaluation, whose batches hold 1024
+   * samples), after the run folder was made. Pooling is taken to halve the image, rounding down, so the estimate never exceeds the real matrix.
+   */
+  private static void checkConvolutions(Descriptor d, DataStage.Prepared data, int bytesPerValue) {
+    if (!"cnn".equals(d.model().type())) return;
+    long[] shape = data.train().sampleShape();
+    if (shape.length != 3) {
+      throw new UserError("model.type: cnn needs image data [channels, height, width], but data set '" + d.data().dataset()
+          + "' has " + shape.length + "-D samples; use model type mlp or linear");
+    }
+    int samples = data.train().size();
+    for (var part : new org.losslab.datasets.Dataset[] {data.validation(), data.test()}) {
+      if (part != null) samples = Math.max(samples, part.size());
+    }
+    long batch = Math.min(Math.max(d.training().batchSize(), 1024), samples);
+    long k = d.model().kernel();
+    long in = shape[0];
+    long h = shape[1];
+    long w = shape[2];
+    List<Integer> channels = d.model().channels().isEmpty() ? List.of(16, 32) : d.model().channels();
+    for (int c : channels) {
+      double bytes = (double) k * k * in * batch * h * w * bytesPerValue;
+      if (bytes > Integer.MAX_VALUE) {
+        throw new UserError(String.format(java.util.Locale.ROOT, "model: a %d x %d convolution over %d channel(s) of "
+            + "%d x %d pixels needs a %,.0f-byte im2col matrix for batches of %d samples; losslab's convolution builds it "
+            + "as one scratch array of at most 2 GB (DL4J's own, past that, fails or crawls); make model.kernel (the image "
+            + "is %d x %d), model.channels or training.batch_size smaller", k, k, in, h, w, bytes, batch, shape[1], shape[2]));
+      }
+      in = c;
+      h = Math.max(1, h / 2);
+      w = Math.max(1, w / 2);
     }
   }
 

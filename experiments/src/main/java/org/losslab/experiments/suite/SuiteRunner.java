@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,7 +13,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.losslab.experiments.cli.UserError;
 import org.losslab.experiments.descriptor.Descriptor;
+import org.losslab.experiments.descriptor.DescriptorException;
 import org.losslab.experiments.descriptor.DescriptorLoader;
+import org.losslab.experiments.descriptor.YamlLocations;
 import org.losslab.experiments.run.ExperimentRunner;
 import org.losslab.experiments.run.RunDirectory;
 
@@ -45,8 +48,14 @@ public final class SuiteRunner {
   private SuiteRunner() {}
 
   public static SuiteSpec read(Path file) {
-    try {
-      return DescriptorLoader.yaml().readValue(file.toFile(), SuiteSpec.class);
+    try (com.fasterxml.jackson.core.JsonParser p = DescriptorLoader.yaml().createParser(file.toFile())) {
+      SuiteSpec s = DescriptorLoader.yaml().readValue(p, SuiteSpec.class);
+      // Read alone, the first document would hide the rest of the file: one suite per file, as one descriptor.
+      if (p.nextToken() != null) {
+        throw new UserError(file + ":" + p.currentLocation().getLineNr()
+            + ": a second YAML document starts here; a suite file holds exactly one");
+      }
+      return s;
     } catch (JsonProcessingException e) {
       int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
       throw new UserError(file + (line > 0 ? ":" + line : "") + ": " + e.getOriginalMessage().replaceAll("\\s*\\n\\s*", " "));
@@ -80,7 +89,7 @@ public final class SuiteRunner {
       throw new UserError(file + ": plot needs file, y, and one x value per row (" + s.rows().size() + " rows)");
     }
     Path base = dir.resolve(s.base());
-    List<Group> groups = plan(s, base, extraOverrides);
+    List<Group> groups = plan(file, s, base, extraOverrides);
     int total = groups.stream().mapToInt(Group::runCount).sum();
     out.printf("suite %s: %d cells x %d seeds = %d runs%s%n", s.suite(), s.rows().size() * s.columns().size(),
         s.seeds().size(), total, total > groups.size() ? " (with cross-validation)" : "");
@@ -221,42 +230,49 @@ public final class SuiteRunner {
     org.nd4j.linalg.factory.Nd4j.getMemoryManager().invokeGc();
   }
 
-  static List<Group> plan(SuiteSpec s, Path base, List<String> extra) {
+  static List<Group> plan(Path file, SuiteSpec s, Path base, List<String> extra) {
+    Lines lines = Lines.of(file);
     List<Group> groups = new ArrayList<>();
-    for (SuiteSpec.Cell row : s.rows()) {
-      for (SuiteSpec.Cell col : s.columns()) {
+    for (int i = 0; i < s.rows().size(); i++) {
+      SuiteSpec.Cell row = s.rows().get(i);
+      for (int j = 0; j < s.columns().size(); j++) {
+        SuiteSpec.Cell col = s.columns().get(j);
+        String selAt = row.select() != null ? "rows[" + i + "].select" : "columns[" + j + "].select";
         if (row.select() != null && col.select() != null) {
-          throw new UserError("suite " + s.suite() + ": row '" + row.label() + "' and column '" + col.label()
+          throw new UserError(lines.at(selAt) + ": row '" + row.label() + "' and column '" + col.label()
               + "' both have select; give cross-validation grids to rows or to columns, not both");
         }
         SuiteSpec.Select sel = row.select() != null ? row.select() : col.select();
-        for (long seed : s.seeds()) {
+        Map<String, String> at = new HashMap<>(); // this cell's overrides -> where the suite file has them
+        for (int n = 0; n < s.seeds().size(); n++) {
+          long seed = s.seeds().get(n);
           List<String> o = new ArrayList<>();
-          addAll(o, s.set());
-          addAll(o, row.set());
-          addAll(o, col.set());
-          o.add("training.seed=" + seed);
-          o.add("output.dir=runs/suites/" + s.suite());
+          addAll(o, s.set(), "set", lines, at);
+          addAll(o, row.set(), "rows[" + i + "].set", lines, at);
+          addAll(o, col.set(), "columns[" + j + "].set", lines, at);
+          o.add(lines.note(at, "training.seed=" + seed, "seeds[" + n + "]"));
+          o.add(lines.note(at, "output.dir=runs/suites/" + s.suite(), "suite"));
+          extra.forEach(x -> at.remove("--set " + x)); // the user's own --set stays one
           if (sel == null) {
             o.addAll(extra);
-            groups.add(new Group(job(base, row, col, seed, o, ""), null, List.of()));
+            groups.add(new Group(job(base, row, col, seed, o, "", at), null, List.of()));
             continue;
           }
-          checkSelect(s, sel);
+          checkSelect(sel, lines, selAt);
           List<Candidate> candidates = new ArrayList<>();
           for (Map<String, Object> choice : grid(sel.grid())) {
             List<String> co = new ArrayList<>(o);
-            addAll(co, choice);
+            addAll(co, choice, selAt + ".grid", lines, at);
             List<Job> folds = new ArrayList<>();
             for (int k = 1; k <= sel.foldCount(); k++) {
               List<String> fo = new ArrayList<>(co);
-              fo.add("data.options.cv_folds=" + sel.foldCount());
-              fo.add("data.options.cv_fold=" + k);
+              fo.add(lines.note(at, "data.options.cv_folds=" + sel.foldCount(), selAt + ".folds"));
+              fo.add(lines.note(at, "data.options.cv_fold=" + k, selAt + ".folds"));
               fo.addAll(extra);
-              folds.add(job(base, row, col, seed, fo, label(choice) + " | fold " + k + "/" + sel.foldCount()));
+              folds.add(job(base, row, col, seed, fo, label(choice) + " | fold " + k + "/" + sel.foldCount(), at));
             }
             co.addAll(extra);
-            candidates.add(new Candidate(choice, folds, job(base, row, col, seed, co, label(choice) + " | chosen")));
+            candidates.add(new Candidate(choice, folds, job(base, row, col, seed, co, label(choice) + " | chosen", at)));
           }
           groups.add(new Group(null, sel, candidates));
         }
@@ -265,18 +281,49 @@ public final class SuiteRunner {
     return groups;
   }
 
+  /** {@code at}: where the suite file has each override, which a problem with it then names instead of a --set. */
   private static Job job(Path base, SuiteSpec.Cell row, SuiteSpec.Cell col, long seed, List<String> overrides,
-                         String detail) {
-    Descriptor d = DescriptorLoader.load(base, overrides);
+                         String detail, Map<String, String> at) {
+    Descriptor d;
+    try {
+      d = DescriptorLoader.load(base, overrides);
+    } catch (DescriptorException e) {
+      throw new DescriptorException(e.problems().stream()
+          .map(p -> new DescriptorException.Problem(at.getOrDefault(p.where(), p.where()), p.key(), p.message())).toList());
+    }
     return new Job(row.label(), col.label(), seed, d, ExperimentRunner.hash(d), detail);
   }
 
-  private static void checkSelect(SuiteSpec s, SuiteSpec.Select sel) {
+  /** The suite file's key paths and lines, to say where an override of a job is written. */
+  private record Lines(Path file, YamlLocations loc) {
+    static Lines of(Path file) {
+      try {
+        return new Lines(file, YamlLocations.of(Files.readString(file)));
+      } catch (IOException e) {
+        throw new UserError("cannot read suite " + file + ": " + e.getMessage());
+      }
+    }
+
+    /** The file and line of a key path, with the key: {@code s.yaml:12: key 'rows[0].select'}. */
+    String at(String key) {
+      int line = loc.line(key);
+      return file + (line > 0 ? ":" + line : "") + ": key '" + key + "'";
+    }
+
+    /** Records that {@code override} comes from {@code key} of the suite file; returns the override. */
+    String note(Map<String, String> at, String override, String key) {
+      int line = loc.line(key);
+      at.put("--set " + override, file + (line > 0 ? ":" + line : ""));
+      return override;
+    }
+  }
+
+  private static void checkSelect(SuiteSpec.Select sel, Lines lines, String at) {
     if (sel.grid() == null || sel.grid().isEmpty() || sel.grid().values().stream().anyMatch(v -> v == null || v.isEmpty())) {
-      throw new UserError("suite " + s.suite() + ": select needs a grid of at least one key with a non-empty list of values");
+      throw new UserError(lines.at(at + ".grid") + ": select needs a grid of at least one key with a non-empty list of values");
     }
     if (sel.foldCount() < 2) {
-      throw new UserError("suite " + s.suite() + ": select.folds = " + sel.foldCount() + "; allowed: 2 or more");
+      throw new UserError(lines.at(at + ".folds") + ": select.folds = " + sel.foldCount() + "; allowed: 2 or more");
     }
   }
 
@@ -305,11 +352,11 @@ public final class SuiteRunner {
     return String.join(", ", parts);
   }
 
-  private static void addAll(List<String> out, Map<String, Object> set) {
+  private static void addAll(List<String> out, Map<String, Object> set, String key, Lines lines, Map<String, String> at) {
     if (set == null) return;
     set.forEach((k, v) -> {
       try {
-        out.add(k + "=" + DescriptorLoader.json().writeValueAsString(v));
+        out.add(lines.note(at, k + "=" + DescriptorLoader.json().writeValueAsString(v), key + "." + k));
       } catch (JsonProcessingException e) {
         throw new UserError("cannot use the value of " + k + ": " + e.getMessage());
       }
