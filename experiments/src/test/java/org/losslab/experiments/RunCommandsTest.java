@@ -208,7 +208,7 @@ class RunCommandsTest {
   void sizesThatCannotFitAreRefusedBeforeTraining(@TempDir Path dir) throws Exception {
     // 1e16 weights (two 1e8-wide layers) fit on no machine; the count comes from the configuration, before init
     CliTest.assertBadInput(dir, CliTest.replaceOnce(GOOD, "hidden: [8, 4]", "hidden: [100000000, 100000000]"),
-        "the model (10,000,000,900,000,003 parameters x 4.0 arrays of FLOAT) needs at least 160000.0 TB");
+        "d.yaml:7: key 'model.hidden': the model (10,000,000,900,000,003 parameters x 4.0 arrays of FLOAT) needs at least 160000.0 TB");
     CliTest.assertBadInput(dir, CliTest.replaceOnce(GOOD, "n: 300, classes: 3, dims: 4", "n: 100000000, classes: 3, dims: 1000000"),
         "n x dims = 100,000,000,000,000 values for data set 'blobs' is more than one array can hold");
   }

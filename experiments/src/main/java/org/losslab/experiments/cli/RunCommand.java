@@ -78,8 +78,24 @@ final class RunCommand implements Callable<Integer> {
     ExperimentRunner.Outcome o;
     try (Signals s = Signals.route(stop)) {
       o = DataInstaller.withData(mode, () -> ExperimentRunner.run(d, opts));
+    } catch (org.losslab.training.MemoryBudget.InsufficientMemoryException e) {
+      throw located(e);
     }
     return RunReport.finish(o);
+  }
+
+  /** A size refused after the data were read still names the descriptor's file, line and key that set it. */
+  private UserError located(RuntimeException e) {
+    String key = e.getMessage().startsWith("data set") ? "data.options" : e.getMessage().contains("convolution") ? "model.kernel"
+        : "model.hidden";
+    int line = 0;
+    try {
+      var loc = org.losslab.experiments.descriptor.YamlLocations.of(java.nio.file.Files.readString(descriptor));
+      line = loc.has(key) ? loc.line(key) : loc.has("model") && key.startsWith("model") ? loc.line("model") : 0;
+    } catch (java.io.IOException | RuntimeException ignored) {
+      // the location is a courtesy; the message stands without it
+    }
+    return new UserError(descriptor + (line > 0 ? ":" + line : "") + ": key '" + key + "': " + e.getMessage(), e);
   }
 
   /** A step limit from the command line: absent is none; given, it must be at least 1. */
