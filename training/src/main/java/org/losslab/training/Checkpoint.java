@@ -317,7 +317,8 @@ public final class Checkpoint {
     return com.google.common.io.Files.asByteSource(file.toFile()).hash(Hashing.sha256()).toString();
   }
 
-  private static void writeArrays(Path file, Map<String, INDArray> arrays) throws IOException {
+  /** The layout of loss-state.bin and optimizer-state.bin: a count, then (key, array) pairs. */
+  static void writeArrays(Path file, Map<String, INDArray> arrays) throws IOException {
     try (OutputStream os = Files.newOutputStream(file); DataOutputStream out = new DataOutputStream(os)) {
       out.writeInt(arrays.size());
       for (Map.Entry<String, INDArray> e : arrays.entrySet()) {

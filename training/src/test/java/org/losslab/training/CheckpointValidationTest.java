@@ -9,9 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.hash.Hashing;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -335,7 +333,7 @@ class CheckpointValidationTest {
         .findFirst().orElseThrow();
     state.get(moment).putScalar(0, Float.NaN);
     Path opt = ck.resolve(Checkpoint.OPTIMIZER_STATE);
-    writeArrays(opt, state);
+    Checkpoint.writeArrays(opt, state);
     resign(ck, Map.of());
     rejected(opt, "array '" + moment + "' holds NaN or infinite values", () -> Checkpoint.load(ck));
   }
@@ -529,16 +527,6 @@ class CheckpointValidationTest {
     }
   }
 
-  /** The layout {@link Checkpoint} writes array files in. */
-  private static void writeArrays(Path file, Map<String, INDArray> arrays) throws IOException {
-    try (OutputStream os = Files.newOutputStream(file); DataOutputStream out = new DataOutputStream(os)) {
-      out.writeInt(arrays.size());
-      for (Map.Entry<String, INDArray> e : arrays.entrySet()) {
-        out.writeUTF(e.getKey());
-        Nd4j.write(e.getValue(), out);
-      }
-    }
-  }
 
   private static void noteManifestStep(Path ck, List<Long> written) {
     Path manifest = ck.resolve(Checkpoint.MANIFEST);
