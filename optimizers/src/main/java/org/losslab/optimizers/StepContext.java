@@ -1,13 +1,35 @@
 package org.losslab.optimizers;
 
+import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The trainer's side of one training step on one batch, handed to a {@link StepStrategy}.
+ * The trainer's side of one training step on one batch, handed to a {@link StepStrategy}: a closure over the
+ * network that evaluates loss and gradients at the current parameters, as often as a method needs.
  *
  * <p>Gradients follow DL4J's convention: they are <b>sums</b> over the batch rows (the updater divides
  * by {@link #batchSize()}). Parameter and gradient arrays are live flat views of the whole network:
  * writing to {@link #params()} changes the model.
+ *
+ * <p>The contract of a step, for strategies that evaluate more than once (SAM, ASAM, UDIM, attacks):
+ * <ul>
+ *   <li><b>One update per step.</b> {@link #update} is called exactly once; it evaluates once more at the
+ *       current parameters (the last pass), lets the hook restore or change parameters and gradient, and then
+ *       the base optimizer steps. Evaluations ({@link #evaluate()}, {@link #evaluate(INDArray, INDArray, boolean)})
+ *       change no parameter and no optimizer state.</li>
+ *   <li><b>Clipping</b> ({@code training.clip_norm}) acts on the gradient that reaches the base optimizer, after
+ *       the hook: for SAM, the second pass's gradient (clipping the first would do nothing, as SAM normalises it).</li>
+ *   <li><b>The schedule</b> steps once per outer step: the learning rate and DL4J's iteration counter advance
+ *       in {@link #update} only, however many evaluations came before.</li>
+ *   <li><b>BatchNorm running statistics</b> come from the first pass on the step's batch: the context keeps that
+ *       pass's statistics update and writes it back over the update pass's, so a two-pass step leaves the same
+ *       running mean and variance as a plain step on the same batch. A perturbation must skip the tensors of
+ *       role {@link ParamRole#STATISTIC} ({@link #trainableTensors()} leaves them out).</li>
+ *   <li><b>Dropout masks</b> are drawn from ND4J's random stream, seeded at the start of every step from
+ *       (run seed, step): each pass draws new masks, so two passes see different masks, and rho = 0 is the
+ *       base step only without dropout. {@link #reseed()} rewinds the stream to the step's start, so the next
+ *       pass draws the first pass's masks again.</li>
+ * </ul>
  */
 public interface StepContext {
   /**
@@ -17,6 +39,15 @@ public interface StepContext {
    * @return the mean loss over the batch
    */
   double evaluate();
+
+  /**
+   * A pass at the current parameters on replacement inputs (adversarial or perturbed samples), or on the
+   * step's batch where {@code features} or {@code labels} is null. Changes no parameter and no statistic.
+   *
+   * @param inputGradient also return the gradient of the summed loss with respect to {@code features}
+   *                      (then the pass's loss is not computed: {@link Pass#loss()} is NaN)
+   */
+  Pass evaluate(INDArray features, INDArray labels, boolean inputGradient);
 
   /**
    * Computes loss and gradient at the current parameters, lets {@code hook} see (and change) the
@@ -32,10 +63,35 @@ public interface StepContext {
   /** Flat view of the gradient from the last evaluation (sum over the batch). */
   INDArray gradient();
 
+  /** Every parameter tensor with its role, as live views into {@link #params()} and {@link #gradient()}. */
+  List<ParamTensor> tensors();
+
+  /** The tensors a perturbation may move: all but BatchNorm's running statistics. */
+  default List<ParamTensor> trainableTensors() {
+    return tensors().stream().filter(t -> t.role() != ParamRole.STATISTIC).toList();
+  }
+
+  /** The step's batch: inputs (one row per sample) and labels (one-hot or the loss's target columns). */
+  INDArray features();
+
+  INDArray labels();
+
+  /** Rewinds ND4J's random stream to this step's start (the next pass draws the first pass's dropout masks). */
+  void reseed();
+
   int batchSize();
 
   /** Zero-based global step number. */
   long iteration();
+
+  /** Zero-based epoch. */
+  int epoch();
+
+  /**
+   * One evaluation: the mean loss (NaN when input gradients were asked for), the parameter gradient (a live
+   * view, overwritten by the next pass: copy it to keep it) and the input gradient, or null.
+   */
+  record Pass(double loss, INDArray gradient, INDArray inputGradient) {}
 
   /** Called between the last gradient evaluation and the optimizer's update. */
   @FunctionalInterface

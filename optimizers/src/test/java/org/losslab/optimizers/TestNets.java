@@ -161,5 +161,44 @@ final class TestNets {
     public long iteration() {
       return net.getIterationCount();
     }
+
+    @Override
+    public int epoch() {
+      return net.getEpochCount();
+    }
+
+    @Override
+    public Pass evaluate(INDArray features, INDArray labels, boolean inputGradient) {
+      INDArray f = features == null ? batch.getFeatures() : features;
+      INDArray l = labels == null ? batch.getLabels() : labels;
+      if (inputGradient) {
+        var p = net.calculateGradients(f, l, null, null);
+        return new Pass(Double.NaN, p.getFirst().gradient(), p.getSecond());
+      }
+      net.setInput(f);
+      net.setLabels(l);
+      net.computeGradientAndScore();
+      return new Pass(net.score(), net.getFlattenedGradients(), null);
+    }
+
+    @Override
+    public java.util.List<ParamTensor> tensors() {
+      return ParameterTable.of(net);
+    }
+
+    @Override
+    public INDArray features() {
+      return batch.getFeatures();
+    }
+
+    @Override
+    public INDArray labels() {
+      return batch.getLabels();
+    }
+
+    /** These tests train without dropout: nothing random to rewind. */
+    @Override
+    public void reseed() {
+    }
   }
 }

@@ -46,6 +46,7 @@ public final class Checkpoint {
   static final String STATE = "trainer.properties";
   static final String LOSS_STATE = "loss-state.bin";
   static final String OPTIMIZER_STATE = "optimizer-state.bin";
+  static final String STRATEGY_STATE = "strategy-state.bin";
   static final String MANIFEST = "manifest.properties";
   private static final String FORMAT = "2";
   /** The entry DL4J's ModelSerializer writes the updater state to. */
@@ -55,20 +56,27 @@ public final class Checkpoint {
   private final MultiLayerNetwork net;
   private final TrainerState state;
   private final Map<String, INDArray> optimizerState;
+  private final Map<String, INDArray> strategyState;
   private final Map<String, String> meta;
 
   private Checkpoint(Path dir, MultiLayerNetwork net, TrainerState state, Map<String, INDArray> optimizerState,
-                     Map<String, String> meta) {
+                     Map<String, INDArray> strategyState, Map<String, String> meta) {
     this.dir = dir;
     this.net = net;
     this.state = state;
     this.optimizerState = optimizerState;
+    this.strategyState = strategyState;
     this.meta = meta;
   }
 
   /** The tensor-level optimizer state (FRUGAL), or null when the optimizer has none. */
   public Map<String, INDArray> optimizerState() {
     return optimizerState;
+  }
+
+  /** The step strategy's own state ({@link org.losslab.optimizers.StepStrategy#state}); empty when it keeps none. */
+  public Map<String, INDArray> strategyState() {
+    return strategyState;
   }
 
   public MultiLayerNetwork network() {
@@ -124,7 +132,7 @@ public final class Checkpoint {
   }
 
   static void write(Path dir, MultiLayerNetwork net, TrainerState state, Map<String, INDArray> optimizerState,
-                    Map<String, String> meta) throws IOException {
+                    Map<String, INDArray> strategyState, Map<String, String> meta) throws IOException {
     Path parent = dir.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     recover(dir);
@@ -132,6 +140,7 @@ public final class Checkpoint {
     ModelSerializer.writeModel(net, tmp.resolve(MODEL).toFile(), true);
     if (lossOf(net) instanceof StatefulLoss s) writeArrays(tmp.resolve(LOSS_STATE), s.state());
     if (optimizerState != null) writeArrays(tmp.resolve(OPTIMIZER_STATE), optimizerState);
+    if (!strategyState.isEmpty()) writeArrays(tmp.resolve(STRATEGY_STATE), strategyState);
     state.write(tmp.resolve(STATE));
     Properties m = new Properties();
     m.setProperty("format", FORMAT);
@@ -142,14 +151,14 @@ public final class Checkpoint {
     var view = net.getUpdater() == null ? null : net.getUpdater().getStateViewArray();
     m.setProperty("updater_state_length", Long.toString(view == null ? 0 : view.length()));
     meta.forEach((k, v) -> m.setProperty("meta." + k, v));
-    for (String f : List.of(MODEL, STATE, LOSS_STATE, OPTIMIZER_STATE)) {
+    for (String f : List.of(MODEL, STATE, LOSS_STATE, OPTIMIZER_STATE, STRATEGY_STATE)) {
       if (Files.exists(tmp.resolve(f))) m.setProperty("sha256." + f, sha256(tmp.resolve(f)));
     }
     try (Writer w = Files.newBufferedWriter(tmp.resolve(MANIFEST))) {
       m.store(w, "losslab checkpoint manifest: written last; a folder without it is incomplete");
     }
     // On disk before the renames: after a power cut the renamed folder must not hold empty files.
-    for (String f : List.of(MODEL, STATE, LOSS_STATE, OPTIMIZER_STATE, MANIFEST)) {
+    for (String f : List.of(MODEL, STATE, LOSS_STATE, OPTIMIZER_STATE, STRATEGY_STATE, MANIFEST)) {
       if (Files.exists(tmp.resolve(f))) force(tmp.resolve(f));
     }
     Path old = null;
@@ -196,7 +205,7 @@ public final class Checkpoint {
     long manifestEpoch = number(manifestFile, m, "epoch");
     long params = number(manifestFile, m, "parameters");
     long updaterStateLength = number(manifestFile, m, "updater_state_length");
-    for (String f : List.of(MODEL, STATE, LOSS_STATE, OPTIMIZER_STATE)) {
+    for (String f : List.of(MODEL, STATE, LOSS_STATE, OPTIMIZER_STATE, STRATEGY_STATE)) {
       String expected = m.getProperty("sha256." + f);
       Path p = dir.resolve(f);
       if (expected == null) {
@@ -239,6 +248,9 @@ public final class Checkpoint {
     Path opt = dir.resolve(OPTIMIZER_STATE);
     Map<String, INDArray> optimizerState = Files.exists(opt) ? readArrays(opt) : null;
     if (optimizerState != null) checkFinite(opt, optimizerState);
+    Path strat = dir.resolve(STRATEGY_STATE);
+    Map<String, INDArray> strategyState = Files.exists(strat) ? readArrays(strat) : Map.of();
+    checkFinite(strat, strategyState);
     TrainerState state;
     try {
       state = TrainerState.read(dir.resolve(STATE));
@@ -251,7 +263,7 @@ public final class Checkpoint {
     }
     Map<String, String> meta = new LinkedHashMap<>();
     for (String k : m.stringPropertyNames()) if (k.startsWith("meta.")) meta.put(k.substring(5), m.getProperty(k));
-    return new Checkpoint(dir, net, state, optimizerState, Map.copyOf(meta));
+    return new Checkpoint(dir, net, state, optimizerState, strategyState, Map.copyOf(meta));
   }
 
   /**

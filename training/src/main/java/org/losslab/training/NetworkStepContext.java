@@ -1,11 +1,21 @@
 package org.losslab.training;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.losslab.optimizers.ParamRole;
+import org.losslab.optimizers.ParamTensor;
+import org.losslab.optimizers.ParameterTable;
 import org.losslab.optimizers.StepContext;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
-/** {@link StepContext} over a {@link MultiLayerNetwork} and one batch. */
+/**
+ * {@link StepContext} over a {@link MultiLayerNetwork} and one batch (see the interface for the contract).
+ * Written against the network through a few calls (setInput, computeGradientAndScore, calculateGradients,
+ * fit, the parameter table) so a ComputationGraph version can follow the same shape.
+ */
 final class NetworkStepContext implements StepContext {
   private final MultiLayerNetwork net;
   private final StepHookListener listener;
@@ -13,17 +23,23 @@ final class NetworkStepContext implements StepContext {
   private double clipNorm;
   private long step;
   private int epoch;
+  private long stepSeed;
+  private List<ParamTensor> tensors;
+  /** The running-statistics update of this step's first pass on its batch, or null before it. */
+  private List<INDArray> firstStatistics;
 
   NetworkStepContext(MultiLayerNetwork net, StepHookListener listener) {
     this.net = net;
     this.listener = listener;
   }
 
-  void reset(DataSet batch, double clipNorm, long step, int epoch) {
+  void reset(DataSet batch, double clipNorm, long step, int epoch, long stepSeed) {
     this.batch = batch;
     this.clipNorm = clipNorm;
     this.step = step;
     this.epoch = epoch;
+    this.stepSeed = stepSeed;
+    this.firstStatistics = null;
   }
 
   @Override
@@ -31,7 +47,78 @@ final class NetworkStepContext implements StepContext {
     net.setInput(batch.getFeatures());
     net.setLabels(batch.getLabels());
     net.computeGradientAndScore();
+    keepFirstStatistics();
     return dataLoss(net, net.score(), listener.regularized());
+  }
+
+  @Override
+  public Pass evaluate(INDArray features, INDArray labels, boolean inputGradient) {
+    INDArray f = features == null ? batch.getFeatures() : features;
+    INDArray l = labels == null ? batch.getLabels() : labels;
+    boolean ownBatch = features == null && labels == null;
+    if (!inputGradient) {
+      net.setInput(f);
+      net.setLabels(l);
+      net.computeGradientAndScore();
+      if (ownBatch) keepFirstStatistics();
+      return new Pass(dataLoss(net, net.score(), listener.regularized()), gradient(), null);
+    }
+    // DL4J computes input gradients only through calculateGradients, which leaves the score alone; losslab's
+    // first layer skips its input gradient unless asked (training never needs it).
+    org.losslab.training.layers.FastLayers.inputGradients(net, true);
+    org.nd4j.common.primitives.Pair<org.deeplearning4j.nn.gradient.Gradient, INDArray> pair;
+    try {
+      pair = net.calculateGradients(f, l, null, null);
+    } finally {
+      org.losslab.training.layers.FastLayers.inputGradients(net, false);
+    }
+    if (ownBatch) keepFirstStatistics();
+    return new Pass(Double.NaN, pair.getFirst().gradient(), pair.getSecond());
+  }
+
+  /** Copies the statistics slots of the first pass on the step's batch, to write them back at the update. */
+  private void keepFirstStatistics() {
+    if (firstStatistics != null) return;
+    List<INDArray> stats = new ArrayList<>();
+    for (ParamTensor t : tensors()) if (t.role() == ParamRole.STATISTIC) stats.add(t.gradient().dup());
+    firstStatistics = stats;
+  }
+
+  /** The update pass's statistics slots, overwritten with the first pass's (no-op for a one-pass step). */
+  private void restoreFirstStatistics(INDArray grad) {
+    if (firstStatistics == null || firstStatistics.isEmpty()) return;
+    int i = 0;
+    for (ParamTensor t : tensors()) if (t.role() == ParamRole.STATISTIC) t.gradient().assign(firstStatistics.get(i++));
+  }
+
+  @Override
+  public List<ParamTensor> tensors() {
+    // the views stay valid while the network's flat parameter and gradient vectors do (they are made once)
+    if (tensors == null || tensors.isEmpty() || net.getFlattenedGradients() == null
+        || tensors.get(0).gradient().data().address() != net.getFlattenedGradients().data().address()) {
+      tensors = ParameterTable.of(net);
+    }
+    return tensors;
+  }
+
+  @Override
+  public INDArray features() {
+    return batch.getFeatures();
+  }
+
+  @Override
+  public INDArray labels() {
+    return batch.getLabels();
+  }
+
+  @Override
+  public void reseed() {
+    Nd4j.getRandom().setSeed(stepSeed);
+  }
+
+  @Override
+  public int epoch() {
+    return epoch;
   }
 
   /**
@@ -55,7 +142,11 @@ final class NetworkStepContext implements StepContext {
 
   @Override
   public double update(GradientHook hook) {
-    listener.arm(hook, clipNorm, batchSize(), step, epoch);
+    GradientHook withStatistics = firstStatistics == null ? hook : (params, grad) -> {
+      hook.beforeUpdate(params, grad);
+      restoreFirstStatistics(grad);
+    };
+    listener.arm(withStatistics, clipNorm, batchSize(), step, epoch);
     net.fit(batch);
     return listener.lastDataLoss();
   }

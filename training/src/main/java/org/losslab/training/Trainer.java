@@ -76,6 +76,10 @@ public final class Trainer {
     this.resumedFrom = resumedFrom;
     if (resumedFrom != null) lastCheckpointStep = state.step;
     this.hookListener = new StepHookListener(tensorUpdater, NetworkStepContext.hasRegularization(net));
+    // One step listener per network, however many trainers were built on it: two would clip and step twice.
+    List<org.deeplearning4j.optimize.api.TrainingListener> others = new ArrayList<>();
+    for (var l : net.getListeners()) if (!(l instanceof StepHookListener)) others.add(l);
+    net.setListeners(others);
     net.addListeners(hookListener);
   }
 
@@ -101,6 +105,12 @@ public final class Trainer {
       }
     } else if (ckpt.optimizerState() != null) {
       throw new CheckpointException(opt, "holds tensor-level optimizer state, but this run's optimizer has none (another optimizer wrote it)");
+    }
+    try {
+      strategy.restoreState(ckpt.strategyState());
+    } catch (RuntimeException e) {
+      throw new CheckpointException(ckpt.dir().resolve(Checkpoint.STRATEGY_STATE), "does not fit the step strategy "
+          + strategy.getClass().getSimpleName() + ": " + e.getMessage(), e);
     }
     int epoch = ckpt.state().epoch;
     if (epoch < 0 || epoch > cfg.epochs()) {
@@ -174,8 +184,9 @@ public final class Trainer {
             DataSet batch = prefetcher.take(idx);
             if (b + 1 < batchesPerEpoch) prefetcher.prefetch(slice(order, b + 1, n));
             if (loss instanceof StepAware sa) sa.beginStep(new StepInfo(idx, n, epoch, state.step, cfg.seed()));
-            Nd4j.getRandom().setSeed(Seeds.mix(cfg.seed(), state.step));
-            ctx.reset(batch, cfg.clipNorm(), state.step, epoch);
+            long stepSeed = Seeds.mix(cfg.seed(), state.step);
+            Nd4j.getRandom().setSeed(stepSeed);
+            ctx.reset(batch, cfg.clipNorm(), state.step, epoch, stepSeed);
             double l = strategy.step(ctx);
             release(batch);
             state.epochLossSum += l * idx.length;
@@ -337,7 +348,7 @@ public final class Trainer {
   private void saveCheckpoint(Path dir) {
     if (dir == null) return;
     try {
-      Checkpoint.write(dir, net, state, tensorUpdater == null ? null : tensorUpdater.state(), cfg.checkpoints().meta());
+      Checkpoint.write(dir, net, state, tensorUpdater == null ? null : tensorUpdater.state(), strategy.state(), cfg.checkpoints().meta());
     } catch (IOException e) {
       // a full disk or a read-only folder is the user's to fix: named, and not a crash
       throw new CheckpointException(dir, "cannot be written: " + (e.getMessage() == null ? e.getClass().getSimpleName()
