@@ -17,10 +17,10 @@ import org.losslab.optimizers.LrSchedule;
 import org.losslab.optimizers.Optimizer;
 import org.losslab.optimizers.Optimizers;
 import org.losslab.optimizers.ParamRole;
-import org.losslab.optimizers.ParamTensor;
 import org.losslab.optimizers.PlainStep;
 import org.losslab.optimizers.StepContext;
 import org.losslab.optimizers.StepStrategy;
+import org.losslab.optimizers.sam.SamStep;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -32,30 +32,6 @@ import org.nd4j.linalg.factory.Nd4j;
  * strategy's state carried through checkpoints.
  */
 class StepContextContractTest {
-  /** A SAM-shaped step over the trainable tensors only: perturb along the normalised gradient, update from w. */
-  static final class Perturbing implements StepStrategy {
-    final double rho;
-
-    Perturbing(double rho) {
-      this.rho = rho;
-    }
-
-    @Override
-    public double step(StepContext ctx) {
-      double loss = ctx.evaluate();
-      List<ParamTensor> ts = ctx.trainableTensors();
-      double sq = 0;
-      for (ParamTensor t : ts) sq += Math.pow(t.gradient().norm2Number().doubleValue(), 2);
-      double scale = rho / Math.sqrt(sq);
-      List<INDArray> eps = ts.stream().map(t -> t.gradient().mul(scale)).toList();
-      for (int i = 0; i < ts.size(); i++) ts.get(i).param().addi(eps.get(i));
-      ctx.update((p, g) -> {
-        for (int i = 0; i < ts.size(); i++) ts.get(i).param().subi(eps.get(i));
-      });
-      return loss;
-    }
-  }
-
   static MultiLayerNetwork batchNormMlp(String optimizer, Map<String, ?> params, DataType dtype) {
     Optimizer o = Optimizers.create(optimizer, params);
     ModelSpec spec = new ModelSpec("mlp", List.of(16, 8), "relu", 0, List.of(), 5, "xavier", true);
@@ -80,7 +56,7 @@ class StepContextContractTest {
     org.losslab.training.layers.FastLayers.install(sam);
     List<INDArray> before = statistics(plain);
     new Trainer(plain, PlainStep.INSTANCE, oneStep(0)).fit(train, null, null);
-    new Trainer(sam, new Perturbing(0.5), oneStep(0)).fit(train, null, null);
+    new Trainer(sam, new SamStep(0.5, false, 0, 0), oneStep(0)).fit(train, null, null);
     List<INDArray> a = statistics(plain);
     List<INDArray> b = statistics(sam);
     assertEquals(4, a.size(), "two BatchNorm layers, mean and variance each");
@@ -113,7 +89,7 @@ class StepContextContractTest {
     assertTrue(meanNorm > clip, "the bound binds");
     INDArray expected = w0.sub(g1.mul(clip / meanNorm).mul(lr / 16));
 
-    new Trainer(net, new Perturbing(rho), oneStep(clip)).fit(train, null, null);
+    new Trainer(net, new SamStep(rho, false, 0, 0), oneStep(clip)).fit(train, null, null);
     assertArrayEquals(expected.toFloatVector(), net.params().toFloatVector(), 1e-6f);
   }
 
