@@ -25,6 +25,8 @@ public final class MethodInfo<T> {
   private final Set<Capability> capabilities;
   private final Map<String, String> notes;
   private final Function<Params, T> factory;
+  private final String wrapsParam;
+  private final Function<String, MethodInfo<?>> wrapped;
 
   private MethodInfo(Builder<T> b) {
     this.name = Objects.requireNonNull(b.name, "name");
@@ -35,6 +37,13 @@ public final class MethodInfo<T> {
     this.capabilities = b.capabilities.isEmpty() ? Set.of() : Set.copyOf(b.capabilities);
     this.notes = Map.copyOf(b.notes);
     this.factory = Objects.requireNonNull(b.factory, "factory of " + name);
+    this.wrapsParam = b.wrapsParam;
+    this.wrapped = b.wrapped;
+  }
+
+  /** For a wrapper over another registered method (SAM over a base optimizer): the parameter naming it, else null. */
+  public String wrapsParam() {
+    return wrapsParam;
   }
 
   public static <T> Builder<T> builder(String name) {
@@ -80,6 +89,27 @@ public final class MethodInfo<T> {
    * @throws IllegalArgumentException for an unknown parameter (listing the known ones) or an invalid value
    */
   public Params resolve(Map<String, ?> given) {
+    if (wrapsParam == null) return resolveOwn(given);
+    // A wrapper's own parameters, then every other one belongs to (and is checked by) the method it wraps.
+    Map<String, Object> own = new LinkedHashMap<>();
+    Map<String, Object> rest = new LinkedHashMap<>();
+    Map<String, ?> in = given == null ? Map.of() : given;
+    in.forEach((k, v) -> (params.stream().anyMatch(p -> p.name().equals(k)) ? own : rest).put(k, v));
+    Params mine = resolveOwn(own);
+    MethodInfo<?> base = wrapped.apply(mine.getString(wrapsParam));
+    Params theirs;
+    try {
+      theirs = base.resolve(rest);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(name + " over " + base.name() + ": " + e.getMessage() + " (" + name + "'s own "
+          + "parameters are " + String.join(", ", params.stream().map(ParamSpec::name).toList()) + ")", e);
+    }
+    Map<String, Object> all = new LinkedHashMap<>(mine.asMap());
+    all.putAll(theirs.asMap());
+    return new Params(all);
+  }
+
+  private Params resolveOwn(Map<String, ?> given) {
     Map<String, Object> out = new LinkedHashMap<>();
     Map<String, ?> in = given == null ? Map.of() : given;
     for (String key : in.keySet()) {
@@ -116,6 +146,8 @@ public final class MethodInfo<T> {
     private final Set<Capability> capabilities = EnumSet.noneOf(Capability.class);
     private final Map<String, String> notes = new LinkedHashMap<>();
     private Function<Params, T> factory;
+    private String wrapsParam;
+    private Function<String, MethodInfo<?>> wrapped;
 
     private Builder(String name) {
       this.name = name;
@@ -148,6 +180,17 @@ public final class MethodInfo<T> {
 
     public Builder<T> note(String key, String text) {
       notes.put(key, text);
+      return this;
+    }
+
+    /**
+     * Makes this a wrapper: parameter {@code param} (a text parameter of this record) names another registered
+     * method, found by {@code lookup} (which throws for an unknown name), whose parameters the descriptor gives
+     * beside this record's own and which checks and completes them itself.
+     */
+    public Builder<T> wraps(String param, Function<String, MethodInfo<?>> lookup) {
+      wrapsParam = param;
+      wrapped = lookup;
       return this;
     }
 

@@ -232,6 +232,22 @@ class RunCommandsTest {
   }
 
   @Test
+  void samWrapsABaseOptimizerGivenInTheDescriptor(@TempDir Path dir) throws Exception {
+    CliTest.Result r = CliTest.cli("run", descriptor(dir).toString(), "--no-progress", "--set",
+        "optimizer={name: sam, params: {base: sgd, lr: 0.1, momentum: 0.9, rho: 0.05}}");
+    assertEquals(0, r.code(), r.err() + r.out());
+    String resolved = Files.readString(runs(dir).get(0).resolve("descriptor.yaml"));
+    assertTrue(resolved.contains("base: sgd") && resolved.contains("momentum: 0.9") && resolved.contains("nesterov: false"), resolved);
+    for (String[] c : List.of(new String[] {"{name: sam, params: {base: frugal}}", "parameter 'base' = frugal is invalid: allowed: one of sgd, adam, adamw, lion"},
+        new String[] {"{name: asam, params: {base: adam, rho: -1}}", "asam: parameter 'rho' = -1 is invalid"},
+        new String[] {"{name: sam, params: {base: sgd, beta1: 0.9}}", "sam over sgd: sgd has no parameter 'beta1'"})) {
+      CliTest.Result bad = CliTest.cli("run", descriptor(dir).toString(), "--dry-run", "--set", "optimizer=" + c[0]);
+      assertEquals(2, bad.code(), bad.err());
+      assertTrue(bad.err().contains("key 'optimizer.params.") && bad.err().contains(c[1]), bad.err());
+    }
+  }
+
+  @Test
   void installFlagsContradictingEachOtherAreBadInput(@TempDir Path dir) throws Exception {
     CliTest.Result r = CliTest.cli("run", descriptor(dir).toString(), "--no-install", "--install-packages");
     assertEquals(2, r.code());

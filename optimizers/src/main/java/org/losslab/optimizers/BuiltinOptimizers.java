@@ -23,7 +23,45 @@ public final class BuiltinOptimizers implements OptimizerProvider {
 
   @Override
   public Collection<MethodInfo<Optimizer>> optimizers() {
-    return List.of(sgd(), adam(), adamw(), lion(), lionL2(), lionLp(), frugal());
+    return List.of(sgd(), adam(), adamw(), lion(), lionL2(), lionLp(), frugal(), sam(false), sam(true));
+  }
+
+  /**
+   * SAM and ASAM as wrappers: {@code base} names the base optimizer, whose own parameters (lr, momentum,
+   * weight_decay, ...) sit beside rho in the same {@code params} section.
+   */
+  private static MethodInfo<Optimizer> sam(boolean adaptive) {
+    String name = adaptive ? "asam" : "sam";
+    MethodInfo.Builder<Optimizer> b = MethodInfo.<Optimizer>builder(name)
+        .description(adaptive
+            ? "Adaptive SAM: the sharpness-aware step with the neighbourhood scaled element-wise by |w| + eta_T, over a base optimizer."
+            : "Sharpness-aware minimization: the gradient at w + rho g/||g|| updates w, over a base optimizer.")
+        .paper(adaptive ? "Kwon, Kim, Park, Choi, ICML 2021 (ASAM); reference code davda54/sam"
+            : "Foret, Kleiner, Mobahi, Neyshabur, ICLR 2021; reference code google-research/sam, davda54/sam")
+        .param(ParamSpec.choice("base", "sgd", List.of("sgd", "adam", "adamw", "lion"),
+            "the base optimizer; its parameters go beside these in the same params section"))
+        .param(ParamSpec.real("rho", adaptive ? 2.0 : 0.05, 0, Double.POSITIVE_INFINITY,
+            adaptive ? "neighbourhood radius (davda54's ASAM default 2.0; roughly 10x SAM's)" : "neighbourhood radius (davda54's default)"));
+    if (adaptive) b.param(ParamSpec.real("eta", 0.0, 0, Double.POSITIVE_INFINITY,
+        "eta_T in T = |w| + eta_T (0 as in davda54's code; the ASAM paper's 0.01 is unverified)"));
+    return b.param(ParamSpec.real("perturbation_decay", 0.0, 0, Double.POSITIVE_INFINITY,
+            "lambda of an L2 term the perturbation's gradient includes (the official code's placement; 0 = davda54's)"))
+        .wraps("base", Optimizers::info)
+        .note("cost", "2 forward/backward passes per step, on the same batch")
+        .note("state", "the base's state; plus 1 float/param of working memory within a step (the perturbation)")
+        .note("pitfalls", "BatchNorm statistics come from the first pass only and are never perturbed; clipping acts on "
+            + "the second pass's gradient; with dropout on, rho = 0 is not the base step (each pass draws new masks)")
+        .factory(p -> buildSam(name, adaptive, p))
+        .build();
+  }
+
+  private static Optimizer buildSam(String name, boolean adaptive, Params p) {
+    MethodInfo<Optimizer> baseInfo = Optimizers.info(p.getString("base"));
+    java.util.Map<String, Object> baseParams = new java.util.LinkedHashMap<>();
+    for (ParamSpec spec : baseInfo.params()) baseParams.put(spec.name(), p.asMap().get(spec.name()));
+    return new org.losslab.optimizers.sam.SharpnessAware(name, baseInfo.create(baseParams),
+        new org.losslab.optimizers.sam.SamStep(p.getDouble("rho"), adaptive, adaptive ? p.getDouble("eta") : 0,
+            p.getDouble("perturbation_decay")));
   }
 
   private static MethodInfo<Optimizer> sgd() {
