@@ -48,7 +48,7 @@ final class SuiteTable {
       }
       sb.append('\n');
       if (s.paperSource() != null && s.paper() != null) sb.append("Paper numbers: ").append(s.paperSource().strip()).append("\n\n");
-      if (s.baseline() != null && s.columns().size() > 1) sb.append(paired(s, jobs, results, metric));
+      if (s.baseline() != null && s.columns().size() > 1 && varies(jobs, results, metric)) sb.append(paired(s, jobs, results, metric));
     }
     return sb.toString();
   }
@@ -82,6 +82,22 @@ final class SuiteTable {
       sb.append('\n');
     }
     return sb.append('\n').toString();
+  }
+
+  /**
+   * Whether some cell's value differs between seeds: a metric that is the same in every run of each cell (a
+   * count such as optimizer-state bytes) has nothing to test, and gets no paired block.
+   */
+  static boolean varies(List<SuiteRunner.Job> jobs, Map<SuiteRunner.Job, Map<String, Object>> results, String metric) {
+    Map<String, Double> first = new java.util.HashMap<>();
+    for (SuiteRunner.Job j : jobs) {
+      Map<String, Object> summary = results.get(j);
+      Double x = summary == null ? null : SuiteRunner.metric(summary, metric);
+      if (x == null) continue;
+      Double seen = first.putIfAbsent(j.row() + "\u0000" + j.column(), x);
+      if (seen != null && !seen.equals(x)) return true;
+    }
+    return false;
   }
 
   /** Every finished run's metrics, one row per run: the per-seed values behind the table. */

@@ -61,7 +61,8 @@ class SuiteTableTest {
       for (SuiteSpec.Cell c : List.of(a, b)) {
         SuiteRunner.Job j = new SuiteRunner.Job("r", c.label(), i + 1, null, c.label() + i, "");
         jobs.add(j);
-        results.put(j, Map.of("status", "completed", "final_test", Map.of("accuracy", c == a ? accA[i] : accB[i])));
+        results.put(j, Map.of("status", "completed", "final_test", Map.of("accuracy", c == a ? accA[i] : accB[i]),
+            "optimizer_state_bytes", c == a ? 100.0 : 50.0));
       }
     }
     String md = SuiteTable.markdown(s, jobs, results, "./losslab suite t.yaml");
@@ -70,6 +71,8 @@ class SuiteTableTest {
     assertTrue(diffRow.contains(String.format(java.util.Locale.ROOT, "+0.0200 [%+.4f, %+.4f], p = %.2g (n=3), tie |", 0.02 - half,
         0.02 + half, 1 - Math.sqrt(6.0 / 7))), diffRow);
     assertTrue(md.contains("every run's value is in t.csv"), md);
+    assertTrue(SuiteTable.varies(jobs, results, "final_test.accuracy"));
+    assertFalse(SuiteTable.varies(jobs, results, "optimizer_state_bytes"), "a count, the same in every run of a cell: no paired block");
     String csv = SuiteTable.csv(s, jobs, results);
     assertEquals("row,column,seed,status,final_test.accuracy,descriptor_sha256", csv.lines().findFirst().orElseThrow());
     assertEquals(7, csv.lines().count());
