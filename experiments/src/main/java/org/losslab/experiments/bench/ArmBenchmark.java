@@ -49,6 +49,14 @@ public final class ArmBenchmark {
     return arms;
   }
 
+  /** {@code losslab bench sam}: SAM and ASAM against their base, SGD with momentum 0.9 at lr 0.01 (two passes against one). */
+  public static Map<String, List<String>> sam() {
+    Map<String, List<String>> arms = new LinkedHashMap<>();
+    arms.put("sam", List.of("optimizer.name=sam", "optimizer.params={base: sgd, lr: 0.01, momentum: 0.9, rho: 0.05}"));
+    arms.put("asam", List.of("optimizer.name=asam", "optimizer.params={base: sgd, lr: 0.01, momentum: 0.9, rho: 0.5}"));
+    return arms;
+  }
+
   /**
    * {@code losslab bench frugal}: FRUGAL at density 0.25 with each projection against AdamW, with the
    * optimizer-state bytes each holds after the epoch.
