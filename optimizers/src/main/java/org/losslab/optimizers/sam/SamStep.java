@@ -52,9 +52,13 @@ public final class SamStep implements StepStrategy {
     this.perturbationDecay = perturbationDecay;
   }
 
+  /** The flat perturbation, reused from step to step (working memory, not state). */
+  private INDArray eps;
+
   @Override
   public double step(StepContext ctx) {
     double loss = ctx.evaluate();
+    if (ctx.tensors().size() == ctx.trainableTensors().size()) return flatStep(ctx, loss);
     List<ParamTensor> tensors = ctx.trainableTensors();
     List<INDArray> dir = new ArrayList<>(tensors.size());
     double sq = 0;
@@ -75,6 +79,32 @@ public final class SamStep implements StepStrategy {
     ctx.update((params, gradient) -> {
       for (int i = 0; i < tensors.size(); i++) tensors.get(i).param().subi(eps.get(i));
     });
+    return loss;
+  }
+
+  /**
+   * The same step on the flat parameter and gradient vectors, for networks without BatchNorm statistics: a
+   * handful of vector operations per step instead of several per tensor (the per-tensor form cost SAM a third
+   * more time than its two passes on the quickstart MLP).
+   */
+  private double flatStep(StepContext ctx, double loss) {
+    INDArray w = ctx.params();
+    INDArray g = ctx.gradient();
+    if (eps == null || eps.length() != w.length() || eps.dataType() != w.dataType()) eps = w.ulike();
+    eps.assign(g);
+    if (perturbationDecay > 0) eps.addi(w.mul(perturbationDecay * ctx.batchSize())); // gradients are batch sums
+    double norm;
+    if (adaptive) {
+      INDArray t = Transforms.abs(w, true).addi(eta);
+      eps.muli(t);
+      norm = eps.norm2Number().doubleValue();
+      eps.muli(t);
+    } else {
+      norm = eps.norm2Number().doubleValue();
+    }
+    eps.muli(rho / (norm + 1e-12));
+    w.addi(eps);
+    ctx.update((params, gradient) -> params.subi(eps));
     return loss;
   }
 
