@@ -237,6 +237,15 @@ class RunCommandsTest {
         "optimizer={name: sam, params: {base: sgd, lr: 0.1, momentum: 0.9, rho: 0.05}}");
     assertEquals(0, r.code(), r.err() + r.out());
     String resolved = Files.readString(runs(dir).get(0).resolve("descriptor.yaml"));
+    assertFalse(resolved.contains("sharpness"), "not asked for: not in the resolved descriptor (other runs' hashes stay)");
+    // the sharpness measure, asked for in the descriptor, lands in the summary
+    CliTest.Result sharp = CliTest.cli("run", descriptor(dir).toString(), "--no-progress", "--set",
+        "evaluation.sharpness={samples: 64, iterations: 5}");
+    assertEquals(0, sharp.code(), sharp.err());
+    Map<?, ?> est = (Map<?, ?>) summary(runs(dir).get(1)).get("sharpness");
+    // its accuracy is SharpnessTest's (against the whole Hessian); here: it ran on the asked-for subset and budget
+    assertTrue(Double.isFinite(((Number) est.get("top_hessian_eigenvalue")).doubleValue()) && ((Number) est.get("samples")).intValue() == 64
+        && ((Number) est.get("iterations")).intValue() <= 5, est.toString());
     assertTrue(resolved.contains("base: sgd") && resolved.contains("momentum: 0.9") && resolved.contains("nesterov: false"), resolved);
     for (String[] c : List.of(new String[] {"{name: sam, params: {base: frugal}}", "parameter 'base' = frugal is invalid: allowed: one of sgd, adam, adamw, lion"},
         new String[] {"{name: asam, params: {base: adam, rho: -1}}", "asam: parameter 'rho' = -1 is invalid"},

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.losslab.experiments.descriptor.Descriptor.Data;
 import org.losslab.experiments.descriptor.Descriptor.EarlyStopping;
 import org.losslab.experiments.descriptor.Descriptor.Evaluation;
+import org.losslab.experiments.descriptor.Descriptor.SharpnessMeasure;
 import org.losslab.experiments.descriptor.Descriptor.Method;
 import org.losslab.experiments.descriptor.Descriptor.Model;
 import org.losslab.experiments.descriptor.Descriptor.Noise;
@@ -37,14 +38,16 @@ final class Defaults {
     Training t = d.training();
     t = new Training(t.epochs(), t.batchSize(), or(t.seed(), 42L), or(t.clipNorm(), 0.0), or(t.precision(), "float"),
         or(t.checkpointEvery(), 1), or(t.checkpointEverySteps(), 0), or(t.checkpointMinutes(), 10.0));
-    Evaluation e = d.evaluation() == null ? new Evaluation(null, null) : d.evaluation();
+    Evaluation e = d.evaluation() == null ? new Evaluation(null, null, null) : d.evaluation();
     EarlyStopping es = e.earlyStopping();
     if (es != null) {
       String metric = or(es.metric(), "val_accuracy");
       es = new EarlyStopping(metric, or(es.mode(), metric.endsWith("loss") ? "min" : "max"), or(es.patience(), 5),
           or(es.minDelta(), 0.0));
     }
-    e = new Evaluation(or(e.topK(), List.of()), es);
+    SharpnessMeasure sm = e.sharpness() == null ? null : new SharpnessMeasure(or(e.sharpness().samples(), 1024),
+        or(e.sharpness().iterations(), 20));
+    e = new Evaluation(or(e.topK(), List.of()), es, sm);
     Output o = d.output() == null ? new Output(null) : d.output();
     o = new Output(or(o.dir(), "runs"));
     return new Descriptor(d.name(), or(d.description(), ""), data, m, loss, opt, s, t, e, o);

@@ -45,7 +45,16 @@ public record Descriptor(String name, String description, Data data, Model model
   public record Training(Integer epochs, Integer batchSize, Long seed, Double clipNorm, String precision,
                          Integer checkpointEvery, Integer checkpointEverySteps, Double checkpointMinutes) {}
 
-  public record Evaluation(List<Integer> topK, EarlyStopping earlyStopping) {}
+  /**
+   * What is measured: top-k accuracies, early stopping, and optionally the sharpness of the final training loss
+   * (left out of the resolved descriptor when not asked for, so it does not change other runs' hashes).
+   */
+  public record Evaluation(List<Integer> topK, EarlyStopping earlyStopping,
+                           @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                           SharpnessMeasure sharpness) {}
+
+  /** The largest Hessian eigenvalue of the training loss at the end, by power iteration on {@code samples} training rows. */
+  public record SharpnessMeasure(Integer samples, Integer iterations) {}
 
   public record EarlyStopping(String metric, String mode, Integer patience, Double minDelta) {}
 

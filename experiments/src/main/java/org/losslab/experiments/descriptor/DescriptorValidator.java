@@ -106,6 +106,12 @@ final class DescriptorValidator {
       Integer k = e.topK().get(i);
       if (k == null || k < 2) p.add("evaluation.top_k[" + i + "]", "k must be >= 2 (top-1 is always reported), got " + k);
     }
+    if (e.sharpness() != null) {
+      if (e.sharpness().samples() < 1) p.add("evaluation.sharpness.samples", "must be >= 1 (training rows), got " + e.sharpness().samples());
+      if (e.sharpness().iterations() < 1 || e.sharpness().iterations() > 1000) {
+        p.add("evaluation.sharpness.iterations", "must be in 1..1000 (power iterations, 2 gradients each), got " + e.sharpness().iterations());
+      }
+    }
     var es = e.earlyStopping();
     if (es != null) {
       List<String> metrics = new java.util.ArrayList<>(List.of("val_loss", "val_accuracy", "train_loss"));

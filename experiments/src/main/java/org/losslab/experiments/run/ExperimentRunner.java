@@ -255,6 +255,16 @@ public final class ExperimentRunner {
         // generalisation gap: train accuracy (on the labels trained on) minus test accuracy
         summary.put("train_test_gap", (Double) train.get("accuracy") - (Double) test.get("accuracy"));
       }
+      var sm = d.evaluation().sharpness();
+      if (sm != null) {
+        var est = org.losslab.training.Sharpness.onSubset(net, data.train(), sm.samples(), sm.iterations(), d.training().seed());
+        Map<String, Object> sharp = new LinkedHashMap<>();
+        sharp.put("top_hessian_eigenvalue", est.topEigenvalue());
+        sharp.put("samples", Math.min(sm.samples(), data.train().size()));
+        sharp.put("iterations", est.iterations());
+        sharp.put("last_relative_change", est.lastRelativeChange());
+        summary.put("sharpness", sharp);
+      }
     }
     curves(run);
     run.writeSummary(summary);

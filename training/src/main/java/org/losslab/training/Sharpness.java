@@ -1,0 +1,96 @@
+package org.losslab.training;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.losslab.optimizers.ParamRole;
+import org.losslab.optimizers.ParamTensor;
+import org.losslab.optimizers.ParameterTable;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The sharpness of the training loss at the current parameters: its largest Hessian eigenvalue (in magnitude),
+ * by power iteration on Hessian-vector products taken as central differences of gradients,
+ * Hv = (g(w + h v) - g(w - h v)) / (2h), on a fixed batch of samples. SAM's claim is about flat minima; this
+ * lets a table put the number beside the accuracy.
+ *
+ * <p>The loss is the training objective as trained: mean over the batch, BatchNorm on batch statistics, and
+ * dropout with masks drawn from one fixed seed for every gradient, so that every product sees the same function.
+ * BatchNorm's running statistics are not parameters of the loss and are left out of v. The loss is the data
+ * loss: a coupled L2 term (DL4J applies it in the updater) would add its coefficient to every eigenvalue, and
+ * decoupled decay is not part of any objective. The parameters are put back exactly afterwards.
+ */
+public final class Sharpness {
+  /** The estimate: the eigenvalue, the power iterations run, and the last relative change of the estimate. */
+  public record Estimate(double topEigenvalue, int iterations, double lastRelativeChange) {}
+
+  private Sharpness() {}
+
+  /**
+   * The estimate on a fixed, seeded subset of {@code samples} rows of {@code train} (all of it when smaller),
+   * labelled as the network's loss expects.
+   */
+  public static Estimate onSubset(MultiLayerNetwork net, org.losslab.datasets.Dataset train, int samples, int iterations, long seed) {
+    int n = train.size();
+    int[] order = EpochOrder.permutation(n, Seeds.mix(seed, 0x5ba7), 0);
+    int[] rows = java.util.Arrays.copyOf(order, Math.min(samples, n));
+    int outCols = org.losslab.losses.OutputSpec.columnsOf(Checkpoint.lossOf(net), train.numClasses());
+    DataSet batch = new Batches(train, outCols, net.params().dataType()).batch(rows);
+    return topEigenvalue(net, batch, iterations, seed);
+  }
+
+  /**
+   * @param batch      the fixed samples (features and labels as the network trains on them)
+   * @param iterations at most this many power iterations; stops earlier when the estimate changes by less than 1e-4
+   * @param seed       seeds the start vector and the dropout masks
+   */
+  public static Estimate topEigenvalue(MultiLayerNetwork net, DataSet batch, int iterations, long seed) {
+    if (iterations < 1) throw new IllegalArgumentException("iterations must be >= 1, got " + iterations);
+    INDArray w0 = net.params().dup();
+    List<INDArray> statistics = new ArrayList<>();
+    for (ParamTensor t : ParameterTable.of(net)) if (t.role() == ParamRole.STATISTIC) statistics.add(t.param());
+    INDArray mask = Nd4j.onesLike(w0);
+    INDArray flat = net.params();
+    for (INDArray s : statistics) {
+      // the statistic's view lies inside the flat vector: find its offset there to zero its part of v
+      long offset = s.offset() - flat.offset();
+      mask.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+          org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, offset + s.length())).assign(0);
+    }
+    Nd4j.getRandom().setSeed(seed);
+    INDArray v = Nd4j.randn(w0.dataType(), w0.shape()).muli(mask);
+    v.divi(v.norm2Number());
+    double h = w0.dataType().width() == 8 ? 1e-5 : 1e-3;
+    double lambda = Double.NaN;
+    double change = Double.NaN;
+    int it = 0;
+    try {
+      while (it < iterations) {
+        INDArray hv = gradientAt(net, w0.add(v.mul(h)), batch, seed).subi(gradientAt(net, w0.sub(v.mul(h)), batch, seed)).divi(2 * h);
+        hv.muli(mask);
+        double next = v.mul(hv).sumNumber().doubleValue();
+        it++;
+        change = Double.isNaN(lambda) ? Double.NaN : Math.abs(next - lambda) / Math.max(1e-12, Math.abs(next));
+        lambda = next;
+        double norm = hv.norm2Number().doubleValue();
+        if (norm == 0 || change < 1e-4) break;
+        v = hv.divi(norm);
+      }
+    } finally {
+      net.params().assign(w0);
+    }
+    return new Estimate(lambda, it, change);
+  }
+
+  /** The mean-loss gradient at parameters {@code w} on the batch, dropout masks from {@code seed}. */
+  private static INDArray gradientAt(MultiLayerNetwork net, INDArray w, DataSet batch, long seed) {
+    net.params().assign(w);
+    Nd4j.getRandom().setSeed(seed);
+    net.setInput(batch.getFeatures());
+    net.setLabels(batch.getLabels());
+    net.computeGradientAndScore();
+    return net.getFlattenedGradients().div(batch.numExamples()); // DL4J's gradients are batch sums
+  }
+}
