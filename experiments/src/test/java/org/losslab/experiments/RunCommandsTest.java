@@ -249,10 +249,11 @@ class RunCommandsTest {
     assertTrue(resolved.contains("base: sgd") && resolved.contains("momentum: 0.9") && resolved.contains("nesterov: false"), resolved);
     for (String[] c : List.of(new String[] {"{name: sam, params: {base: frugal}}", "parameter 'base' = frugal is invalid: allowed: one of sgd, adam, adamw, lion"},
         new String[] {"{name: asam, params: {base: adam, rho: -1}}", "asam: parameter 'rho' = -1 is invalid"},
-        new String[] {"{name: sam, params: {base: sgd, beta1: 0.9}}", "sam over sgd: sgd has no parameter 'beta1'"})) {
-      CliTest.Result bad = CliTest.cli("run", descriptor(dir).toString(), "--dry-run", "--set", "optimizer=" + c[0]);
+        new String[] {"{name: sam, params: {base: sgd, beta1: 0.9}}", "sam over sgd: sgd has no parameter 'beta1'"},
+        new String[] {"{name: sam, params: {base: sgd, m: 5}}", "sam's m = 5 does not divide training.batch_size = 32"})) {
+      CliTest.Result bad = CliTest.cli("run", descriptor(dir).toString(), "--no-progress", "--set", "optimizer=" + c[0]);
       assertEquals(2, bad.code(), bad.err());
-      assertTrue(bad.err().contains("key 'optimizer.params.") && bad.err().contains(c[1]), bad.err());
+      assertTrue(bad.err().contains("optimizer.params.") && bad.err().contains(c[1]), bad.err());
     }
   }
 

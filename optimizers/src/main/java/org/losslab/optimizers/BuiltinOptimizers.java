@@ -46,6 +46,8 @@ public final class BuiltinOptimizers implements OptimizerProvider {
         "eta_T in T = |w| + eta_T (0 as in davda54's code; the ASAM paper's 0.01 is unverified)"));
     return b.param(ParamSpec.real("perturbation_decay", 0.0, 0, Double.POSITIVE_INFINITY,
             "lambda of an L2 term the perturbation's gradient includes (the official code's placement; 0 = davda54's)"))
+        .param(ParamSpec.integer("m", 0, 0, 1_000_000, "m-sharpness: sub-batches of m rows, each with its own perturbation "
+            + "(the paper's; must divide training.batch_size); 0 = one perturbation for the whole batch"))
         .wraps("base", Optimizers::info)
         .note("cost", "2 forward/backward passes per step, on the same batch")
         .note("state", "the base's state; plus 1 float/param of working memory within a step (the perturbation)")
@@ -61,7 +63,7 @@ public final class BuiltinOptimizers implements OptimizerProvider {
     for (ParamSpec spec : baseInfo.params()) baseParams.put(spec.name(), p.asMap().get(spec.name()));
     return new org.losslab.optimizers.sam.SharpnessAware(name, baseInfo.create(baseParams),
         new org.losslab.optimizers.sam.SamStep(p.getDouble("rho"), adaptive, adaptive ? p.getDouble("eta") : 0,
-            p.getDouble("perturbation_decay")));
+            p.getDouble("perturbation_decay"), p.getInt("m")));
   }
 
   private static MethodInfo<Optimizer> sgd() {

@@ -69,6 +69,48 @@ class SamTrainingTest {
     }
   }
 
+  /** m-sharpness: one step with two sub-batches of 8, each perturbed along its own gradient, against a hand-written step. */
+  @Test
+  void mSharpnessPerturbsEachSubBatchAlongItsOwnGradient() {
+    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+    try {
+      double lr = 0.1;
+      double rho = 0.05;
+      Optimizer o = Optimizers.create("sam", Map.of("base", "sgd", "lr", lr, "rho", rho, "m", 8));
+      MultiLayerNetwork trained = net(o, DataType.DOUBLE);
+      MultiLayerNetwork probe = trained.clone();
+      Dataset train = TestData.blobs(16, 3, 4, 1.0, 8);
+      new Trainer(trained, o.strategy(), new TrainerConfig(1, 16, 5, 0, List.of(), null, CheckpointPolicy.NONE, 0, false, null))
+          .fit(train, null, null);
+
+      DataSet batch = new Batches(train, 3, DataType.DOUBLE).batch(EpochOrder.permutation(16, 5, 0));
+      INDArray w = probe.params().dup();
+      INDArray sum = w.ulike().assign(0);
+      for (int k = 0; k < 2; k++) {
+        var rows = org.nd4j.linalg.indexing.NDArrayIndex.interval(8 * k, 8 * k + 8);
+        INDArray f = batch.getFeatures().get(rows, org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
+        INDArray l = batch.getLabels().get(rows, org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
+        probe.params().assign(w);
+        probe.setInput(f);
+        probe.setLabels(l);
+        probe.computeGradientAndScore();
+        INDArray g = probe.gradient().gradient().dup();
+        probe.params().addi(g.mul(rho / (g.norm2Number().doubleValue() + 1e-12)));
+        probe.computeGradientAndScore();
+        sum.addi(probe.gradient().gradient());
+      }
+      INDArray expected = w.sub(sum.mul(lr / 16));
+      assertArrayEquals(expected.toDoubleVector(), trained.params().toDoubleVector(), 1e-9);
+      // and it is not the whole-batch SAM step
+      MultiLayerNetwork whole = net(Optimizers.create("sam", Map.of("base", "sgd", "lr", lr, "rho", rho)), DataType.DOUBLE);
+      new Trainer(whole, Optimizers.create("sam", Map.of("base", "sgd", "lr", lr, "rho", rho)).strategy(),
+          new TrainerConfig(1, 16, 5, 0, List.of(), null, CheckpointPolicy.NONE, 0, false, null)).fit(train, null, null);
+      org.junit.jupiter.api.Assertions.assertTrue(whole.params().sub(trained.params()).norm2Number().doubleValue() > 1e-8);
+    } finally {
+      Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
+    }
+  }
+
   @Test
   void aCheckpointedRunResumesBitForBit(@TempDir Path dir) {
     for (String name : List.of("sam", "asam")) {

@@ -301,6 +301,11 @@ public final class ExperimentRunner {
 
   /** A loss that needs a particular problem (binary-only) fails here, before any run directory exists. */
   private static void checkPairing(Descriptor d, DataStage.Prepared data) {
+    if (d.optimizer().params().get("m") instanceof Number m && m.intValue() > 0 && d.optimizer().name().matches("a?sam")
+        && d.training().batchSize() % m.intValue() != 0) {
+      throw new UserError("optimizer.params.m: " + d.optimizer().name() + "'s m = " + m + " does not divide training.batch_size = "
+          + d.training().batchSize() + "; allowed: a divisor of the batch size, or 0 for one perturbation per batch");
+    }
     var info = org.losslab.losses.Losses.info(d.loss().name());
     if (info.has(org.losslab.core.Capability.BINARY_ONLY) && data.train().numClasses() != 2) {
       throw new UserError("loss '" + info.name() + "' is for binary classification (one output "

@@ -33,14 +33,23 @@ public final class SamStep implements StepStrategy {
   private final boolean adaptive;
   private final double eta;
   private final double perturbationDecay;
+  private final int m;
+
+  /** SAM or ASAM with one perturbation for the whole batch. */
+  public SamStep(double rho, boolean adaptive, double eta, double perturbationDecay) {
+    this(rho, adaptive, eta, perturbationDecay, 0);
+  }
 
   /**
    * @param rho               the neighbourhood radius, &gt;= 0 (0 reproduces the base step when nothing random is on)
    * @param adaptive          ASAM's element-wise scaling
    * @param eta               ASAM's eta_T (ignored by SAM)
    * @param perturbationDecay lambda of the L2 term the perturbation's gradient includes (0: none)
+   * @param m                 m-sharpness: sub-batches of m rows, each with its own perturbation (0: the whole batch)
    */
-  public SamStep(double rho, boolean adaptive, double eta, double perturbationDecay) {
+  public SamStep(double rho, boolean adaptive, double eta, double perturbationDecay, int m) {
+    if (m < 0) throw new IllegalArgumentException("m must be >= 0 (0: one perturbation for the whole batch), got " + m);
+    this.m = m;
     if (!(rho >= 0) || Double.isInfinite(rho)) throw new IllegalArgumentException("rho must be a finite number >= 0, got " + rho);
     if (!(eta >= 0) || Double.isInfinite(eta)) throw new IllegalArgumentException("eta must be a finite number >= 0, got " + eta);
     if (!(perturbationDecay >= 0) || Double.isInfinite(perturbationDecay)) {
@@ -57,6 +66,7 @@ public final class SamStep implements StepStrategy {
 
   @Override
   public double step(StepContext ctx) {
+    if (m > 0 && m < ctx.batchSize()) return mSharpStep(ctx);
     double loss = ctx.evaluate();
     if (ctx.tensors().size() == ctx.trainableTensors().size()) return flatStep(ctx, loss);
     List<ParamTensor> tensors = ctx.trainableTensors();
@@ -108,6 +118,59 @@ public final class SamStep implements StepStrategy {
     return loss;
   }
 
+  /**
+   * The paper's m-sharpness (the official code's per-accelerator perturbations): the batch in sub-batches of m
+   * rows (a last, smaller one when m does not divide the batch, as an epoch's last batch may be), each perturbed
+   * along its own gradient; the base optimizer steps with the sum of the sub-batches' perturbed gradients. The
+   * update pass at w on the whole batch gives the reported loss and the BatchNorm statistics (those of a plain
+   * step); its gradient is replaced by that sum. Cost: two passes over every row plus one over the batch.
+   */
+  private double mSharpStep(StepContext ctx) {
+    INDArray w = ctx.params();
+    INDArray features = ctx.features();
+    INDArray labels = ctx.labels();
+    long rows = features.size(0);
+    INDArray sum = w.ulike().assign(0);
+    INDArray mask = trainableMask(ctx);
+    for (long from = 0; from < rows; from += m) {
+      var range = org.nd4j.linalg.indexing.NDArrayIndex.interval(from, Math.min(rows, from + m));
+      INDArray f = features.get(range, org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
+      INDArray l = labels.get(range, org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
+      INDArray e = ctx.evaluate(f, l, false).gradient().mul(mask);
+      if (perturbationDecay > 0) e.addi(w.mul(mask).muli(perturbationDecay * f.size(0)));
+      double norm;
+      if (adaptive) {
+        INDArray t = Transforms.abs(w, true).addi(eta);
+        e.muli(t);
+        norm = e.norm2Number().doubleValue();
+        e.muli(t);
+      } else {
+        norm = e.norm2Number().doubleValue();
+      }
+      e.muli(rho / (norm + 1e-12));
+      w.addi(e);
+      sum.addi(ctx.evaluate(f, l, false).gradient().mul(mask));
+      w.subi(e);
+    }
+    return ctx.update((params, gradient) -> {
+      // the trainable slots take the sum; BatchNorm's statistics slots keep the update pass's
+      gradient.muli(mask.rsub(1)).addi(sum);
+    });
+  }
+
+  /** 1 where a parameter may be perturbed, 0 on BatchNorm's running statistics. */
+  private static INDArray trainableMask(StepContext ctx) {
+    INDArray flat = ctx.params();
+    INDArray mask = flat.ulike().assign(1);
+    for (ParamTensor t : ctx.tensors()) {
+      if (t.role() != org.losslab.optimizers.ParamRole.STATISTIC) continue;
+      long offset = t.param().offset() - flat.offset();
+      mask.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+          org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, offset + t.length())).assign(0);
+    }
+    return mask;
+  }
+
   /** ASAM's T = |w| + eta. */
   private INDArray scale(ParamTensor t) {
     return Transforms.abs(t.param(), true).addi(eta);
@@ -115,6 +178,11 @@ public final class SamStep implements StepStrategy {
 
   @Override
   public int passesPerStep() {
-    return 2;
+    return m > 0 ? 3 : 2;
+  }
+
+  /** The m-sharpness sub-batch size (0: none). */
+  public int m() {
+    return m;
   }
 }
