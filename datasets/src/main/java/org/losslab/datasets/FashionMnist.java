@@ -29,10 +29,12 @@ public final class FashionMnist {
   /** Where {@link #FETCH_COMMAND} unpacks the package; searched after {@link #DEFAULT_DIR}. */
   public static final Path USER_ROOT = Path.of(System.getProperty("user.home"), ".local/share/losslab", PACKAGE);
   private static final String DATA_SUBDIR = "usr/share/datasets/fashion-mnist";
-  /** Gets the files without installing anything system-wide (any user; needs apt's package lists). */
+  /**
+   * Gets the files without installing anything system-wide (any user; needs apt's package lists), into
+   * {@link #USER_ROOT} spelled out (Java's user.home, which need not be the shell's $HOME).
+   */
   public static final String FETCH_COMMAND = "cd \"$(mktemp -d)\" && apt-get download " + PACKAGE
-      + " && mkdir -p \"$HOME/.local/share/losslab/" + PACKAGE + "\""
-      + " && dpkg-deb -x " + PACKAGE + "_*.deb \"$HOME/.local/share/losslab/" + PACKAGE + "\"";
+      + " && mkdir -p \"" + USER_ROOT + "\" && dpkg-deb -x " + PACKAGE + "_*.deb \"" + USER_ROOT + "\"";
 
   public static final List<String> CLASS_NAMES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
       "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");

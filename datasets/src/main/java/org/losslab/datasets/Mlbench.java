@@ -43,8 +43,7 @@ public final class Mlbench {
   private static final String DATA_SUBDIR = "usr/lib/R/site-library/mlbench/data";
   /** Gets the files without installing R (no root needed for the unpacking). */
   public static final String INSTALL_COMMAND = "cd \"$(mktemp -d)\" && apt-get download " + PACKAGE
-      + " && mkdir -p \"$HOME/.local/share/losslab/" + PACKAGE + "\""
-      + " && dpkg-deb -x " + PACKAGE + "_*.deb \"$HOME/.local/share/losslab/" + PACKAGE + "\"";
+      + " && mkdir -p \"" + USER_ROOT + "\" && dpkg-deb -x " + PACKAGE + "_*.deb \"" + USER_ROOT + "\"";
 
   /** How one mlbench object becomes a classification table. */
   public record Spec(String name, String object, String label, List<String> drop, boolean dropNaRows,
