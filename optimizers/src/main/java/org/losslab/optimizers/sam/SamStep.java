@@ -103,16 +103,7 @@ public final class SamStep implements StepStrategy {
     if (eps == null || eps.length() != w.length() || eps.dataType() != w.dataType()) eps = w.ulike();
     eps.assign(g);
     if (perturbationDecay > 0) eps.addi(w.mul(perturbationDecay * ctx.batchSize())); // gradients are batch sums
-    double norm;
-    if (adaptive) {
-      INDArray t = Transforms.abs(w, true).addi(eta);
-      eps.muli(t);
-      norm = eps.norm2Number().doubleValue();
-      eps.muli(t);
-    } else {
-      norm = eps.norm2Number().doubleValue();
-    }
-    eps.muli(rho / (norm + 1e-12));
+    toPerturbation(eps, w);
     w.addi(eps);
     ctx.update((params, gradient) -> params.subi(eps));
     return loss;
@@ -138,16 +129,7 @@ public final class SamStep implements StepStrategy {
       INDArray l = labels.get(range, org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
       INDArray e = ctx.evaluate(f, l, false).gradient().mul(mask);
       if (perturbationDecay > 0) e.addi(w.mul(mask).muli(perturbationDecay * f.size(0)));
-      double norm;
-      if (adaptive) {
-        INDArray t = Transforms.abs(w, true).addi(eta);
-        e.muli(t);
-        norm = e.norm2Number().doubleValue();
-        e.muli(t);
-      } else {
-        norm = e.norm2Number().doubleValue();
-      }
-      e.muli(rho / (norm + 1e-12));
+      toPerturbation(e, w);
       w.addi(e);
       sum.addi(ctx.evaluate(f, l, false).gradient().mul(mask));
       w.subi(e);
@@ -156,6 +138,23 @@ public final class SamStep implements StepStrategy {
       // the trainable slots take the sum; BatchNorm's statistics slots keep the update pass's
       gradient.muli(mask.rsub(1)).addi(sum);
     });
+  }
+
+  /**
+   * Turns a (flat) gradient into the perturbation, in place: rho g / ||g|| for SAM, rho T^2 g / ||T g|| with
+   * T = |w| + eta for ASAM.
+   */
+  private void toPerturbation(INDArray g, INDArray w) {
+    double norm;
+    if (adaptive) {
+      INDArray t = Transforms.abs(w, true).addi(eta);
+      g.muli(t);
+      norm = g.norm2Number().doubleValue();
+      g.muli(t);
+    } else {
+      norm = g.norm2Number().doubleValue();
+    }
+    g.muli(rho / (norm + 1e-12));
   }
 
   /** 1 where a parameter may be perturbed, 0 on BatchNorm's running statistics. */
