@@ -236,13 +236,16 @@ class RunCommandsTest {
     CliTest.Result r = CliTest.cli("run", descriptor(dir).toString(), "--no-progress", "--set",
         "optimizer={name: sam, params: {base: sgd, lr: 0.1, momentum: 0.9, rho: 0.05}}");
     assertEquals(0, r.code(), r.err() + r.out());
-    String resolved = Files.readString(runs(dir).get(0).resolve("descriptor.yaml"));
+    Path samRun = runs(dir).get(0);
+    String resolved = Files.readString(samRun.resolve("descriptor.yaml"));
     assertFalse(resolved.contains("sharpness"), "not asked for: not in the resolved descriptor (other runs' hashes stay)");
     // the sharpness measure, asked for in the descriptor, lands in the summary
     CliTest.Result sharp = CliTest.cli("run", descriptor(dir).toString(), "--no-progress", "--set",
         "evaluation.sharpness={samples: 64, iterations: 5}");
     assertEquals(0, sharp.code(), sharp.err());
-    Map<?, ?> est = (Map<?, ?>) summary(runs(dir).get(1)).get("sharpness");
+    // folders sort by name: two runs of one second are ordered by their hash, so pick the new one by name
+    Path sharpRun = runs(dir).stream().filter(p -> !p.equals(samRun)).findFirst().orElseThrow();
+    Map<?, ?> est = (Map<?, ?>) summary(sharpRun).get("sharpness");
     // its accuracy is SharpnessTest's (against the whole Hessian); here: it ran on the asked-for subset and budget
     assertTrue(Double.isFinite(((Number) est.get("top_hessian_eigenvalue")).doubleValue()) && ((Number) est.get("samples")).intValue() == 64
         && ((Number) est.get("iterations")).intValue() <= 5, est.toString());
