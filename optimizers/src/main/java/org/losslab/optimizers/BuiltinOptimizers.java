@@ -23,7 +23,7 @@ public final class BuiltinOptimizers implements OptimizerProvider {
 
   @Override
   public Collection<MethodInfo<Optimizer>> optimizers() {
-    return List.of(sgd(), adam(), adamw(), lion(), lionL2(), lionLp(), frugal(), sam(false), sam(true));
+    return List.of(sgd(), adam(), adamw(), lion(), lionL2(), lionLp(), frugal(), sam(false), sam(true), udim());
   }
 
   /**
@@ -58,12 +58,55 @@ public final class BuiltinOptimizers implements OptimizerProvider {
   }
 
   private static Optimizer buildSam(String name, boolean adaptive, Params p) {
+    return new org.losslab.optimizers.sam.SharpnessAware(name, base(p),
+        new org.losslab.optimizers.sam.SamStep(p.getDouble("rho"), adaptive, adaptive ? p.getDouble("eta") : 0,
+            p.getDouble("perturbation_decay"), p.getInt("m")));
+  }
+
+  /** UDIM over a base optimizer, like SAM: the base's parameters sit beside UDIM's. */
+  private static MethodInfo<Optimizer> udim() {
+    return MethodInfo.<Optimizer>builder("udim")
+        .description("Unknown-domain inconsistency minimization: SAM plus a penalty on how the last layer's per-sample "
+            + "gradients differ between the batch and a worst-case perturbed copy of it, over a base optimizer.")
+        .paper("Shin, Bae, Na, Kim, Moon, ICLR 2024, arXiv 2403.07329; reference code aailabkaist/UDIM (IADA_DG_FINAL)")
+        .param(ParamSpec.choice("base", "adam", List.of("sgd", "adam", "adamw", "lion"),
+            "the base optimizer (the reference's is Adam with coupled L2); its parameters go beside these"))
+        .param(ParamSpec.real("rho", 0.05, 0, Double.POSITIVE_INFINITY, "parameter-perturbation radius, in the SAM warm-up and in UDIM "
+            + "(hard-coded to 0.05 in the reference's scheduler)"))
+        .param(ParamSpec.real("rho_s", 0.05, 0, Double.POSITIVE_INFINITY, "weight of ||grad_w L|| in the data-space objective"))
+        .param(ParamSpec.real("rho_x", 0.005, 0, Double.POSITIVE_INFINITY, "data-perturbation size in the network's input units "
+            + "(code default 0.005; the released PACS scripts use 10 on normalized images)"))
+        .param(ParamSpec.real("lambda", 0.5, 0, Double.POSITIVE_INFINITY, "weight of the inconsistency term (worst_weight; code "
+            + "default 0.5, the released scripts 1)"))
+        .param(ParamSpec.real("warmup", 1.0 / 3, 0, true, 1, false, "fraction of the run's steps taken as plain SAM first "
+            + "(code default 1/3, sam_warm_up_ratio 3; the released scripts 1/5)"))
+        .param(ParamSpec.real("fd_step", 0.0, 0, Double.POSITIVE_INFINITY, "finite-difference step of the mixed derivative "
+            + "grad_x ||grad_w L||; 0 = rho_s (one input-gradient pass at w + rho_s u); a small step follows the double backward "
+            + "closely at one pass more"))
+        .wraps("base", Optimizers::info)
+        .note("cost", "5 passes per UDIM step (loss and gradient at w; an input gradient at w + rho_s u; forward and backward "
+            + "over 2B rows for the inconsistency term; the update pass at w + eps), 6 with fd_step set; SAM's 2 in the warm-up")
+        .note("state", "the base's and the phase switch step; plus working memory within a step: the perturbation and the "
+            + "inconsistency gradient (2 floats/param) and a perturbed copy of the batch")
+        .note("loss", "cross-entropy (softmax) or bce (one logit): the inconsistency term is written for r = p - y")
+        .note("departures", "finite difference instead of a double backward; no checkpoint reload at the phase switch; "
+            + "no AdvStyle, no domain-wise term; BatchNorm statistics from the first pass (the reference removes them)")
+        .factory(BuiltinOptimizers::buildUdim)
+        .build();
+  }
+
+  private static Optimizer buildUdim(Params p) {
+    return new org.losslab.optimizers.sam.SharpnessAware("udim", base(p), new org.losslab.optimizers.udim.UdimStep(
+        p.getDouble("rho"), p.getDouble("rho_s"), p.getDouble("rho_x"), p.getDouble("lambda"), p.getDouble("warmup"),
+        p.getDouble("fd_step")));
+  }
+
+  /** The base optimizer of a wrapper, built from its own registry record and the parameters it declares. */
+  private static Optimizer base(Params p) {
     MethodInfo<Optimizer> baseInfo = Optimizers.info(p.getString("base"));
     java.util.Map<String, Object> baseParams = new java.util.LinkedHashMap<>();
     for (ParamSpec spec : baseInfo.params()) baseParams.put(spec.name(), p.asMap().get(spec.name()));
-    return new org.losslab.optimizers.sam.SharpnessAware(name, baseInfo.create(baseParams),
-        new org.losslab.optimizers.sam.SamStep(p.getDouble("rho"), adaptive, adaptive ? p.getDouble("eta") : 0,
-            p.getDouble("perturbation_decay"), p.getInt("m")));
+    return baseInfo.create(baseParams);
   }
 
   private static MethodInfo<Optimizer> sgd() {

@@ -88,6 +88,63 @@ public interface StepContext {
   int epoch();
 
   /**
+   * The run's planned number of steps (epochs x batches per epoch), for schedules given as a fraction of training
+   * (UDIM's SAM warm-up); early stopping may end a run before it.
+   */
+  default long totalSteps() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not know the run's length");
+  }
+
+  /**
+   * The output layer as a linear head over the representation z it receives: logits = z W + b.
+   *
+   * @throws UnsupportedOperationException where the context cannot expose it
+   */
+  default Head head() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not expose the output layer");
+  }
+
+  /**
+   * A pass at the current parameters for an objective written on the head's input and output (a function of the
+   * last layer's per-sample gradients, as UDIM's inconsistency term): the network runs forward on {@code features}
+   * up to the output layer's input z, computes the logits z W + b, calls {@code objective} once with every row, and
+   * pulls its gradient back through the head and all layers below it. Changes no parameter and no statistic; the
+   * forward pass is in training mode and draws its own dropout masks (the output layer's own dropout, if any, is not
+   * applied: the head is z W + b).
+   *
+   * @return the objective's value and its gradient with respect to all parameters, laid out like {@link #params()}
+   *         (zero on BatchNorm's running statistics)
+   */
+  default HeadGradient headGradient(INDArray features, INDArray labels, HeadObjective objective) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not expose the output layer");
+  }
+
+  /**
+   * The output layer: {@code weight} is {@code [nIn, nOut]} (DL4J's orientation, logits = z W + b), {@code bias}
+   * {@code [1, nOut]} or null without one; live views, not copies. {@code loss} and {@code activation} are what the
+   * logits feed.
+   */
+  record Head(INDArray weight, INDArray bias, org.nd4j.linalg.lossfunctions.ILossFunction loss,
+              org.nd4j.linalg.activations.IActivation activation) {}
+
+  /** The value of a head objective and its gradient with respect to every parameter. */
+  record HeadGradient(double value, INDArray gradient) {}
+
+  /** A scalar objective of the head's inputs z and outputs (logits), with its partial derivatives. */
+  @FunctionalInterface
+  interface HeadObjective {
+    /**
+     * @param z         the output layer's inputs, one row per sample
+     * @param logits    z W + b
+     * @param labels    the rows' labels
+     * @param dz        to fill: the objective's partial derivative in z (its dependence through the logits excluded)
+     * @param dLogits   to fill: its partial derivative in the logits
+     * @return the objective's value
+     */
+    double evaluate(INDArray z, INDArray logits, INDArray labels, INDArray dz, INDArray dLogits);
+  }
+
+  /**
    * One evaluation: the mean loss (NaN when input gradients were asked for), the parameter gradient (a live
    * view, overwritten by the next pass: copy it to keep it) and the input gradient, or null.
    */

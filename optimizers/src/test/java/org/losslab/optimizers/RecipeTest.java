@@ -31,7 +31,8 @@ class RecipeTest {
       "lion", Map.of("lr", 0.01, "weight_decay", 0.1),           // below AdamW's lr, decay 10x larger
       "lion-l2", Map.of("lr", 0.1, "weight_decay", 0.1),         // each tensor moves lr in l2 norm
       "lion-lp", Map.of("lr", 0.04, "p", 1.5, "weight_decay", 0.1),
-      "frugal", Map.of("lr", 0.02, "update_gap", 10));
+      "frugal", Map.of("lr", 0.02, "update_gap", 10),
+      "udim", Map.of("base", "adam", "lr", 0.02, "rho_x", 0.5, "lambda", 1.0));
 
   @BeforeAll
   static void doublePrecision() {

@@ -19,14 +19,14 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.linalg.schedule.ISchedule;
 
 /** Small DL4J networks and generated data for the optimizer tests, in double precision. */
-final class TestNets {
+public final class TestNets {
   private TestNets() {}
 
   /**
    * Separable Gaussian blobs: {@code classes} centres on a circle of radius 3 in the first two of
    * {@code dim} coordinates, unit-variance-0.5 noise, one-hot labels.
    */
-  static DataSet blobs(int perClass, int classes, int dim, long seed) {
+  public static DataSet blobs(int perClass, int classes, int dim, long seed) {
     Random r = new Random(seed);
     int n = perClass * classes;
     double[][] x = new double[n][dim];
@@ -92,6 +92,7 @@ final class TestNets {
   }
 
   private static final java.util.Map<MultiLayerNetwork, TensorUpdater> UPDATERS = new java.util.WeakHashMap<>();
+  private static final java.util.Map<MultiLayerNetwork, HeadProxy> PROXIES = new java.util.WeakHashMap<>();
 
   /** Mean data loss on a data set (without the regularization score), without training. */
   static double loss(MultiLayerNetwork net, DataSet ds) {
@@ -112,11 +113,11 @@ final class TestNets {
    * with multi-pass strategies: gradient by {@code computeGradientAndScore}, update through the network's
    * own updater (which divides by the batch size), then {@code params -= update}.
    */
-  static final class NetStepContext implements StepContext {
+  public static final class NetStepContext implements StepContext {
     private final MultiLayerNetwork net;
     private final DataSet batch;
 
-    NetStepContext(MultiLayerNetwork net, DataSet batch) {
+    public NetStepContext(MultiLayerNetwork net, DataSet batch) {
       this.net = net;
       this.batch = batch;
     }
@@ -194,6 +195,26 @@ final class TestNets {
     @Override
     public INDArray labels() {
       return batch.getLabels();
+    }
+
+    /** Unknown here: a fraction-of-training schedule (UDIM's warm-up) starts at step 0. */
+    @Override
+    public long totalSteps() {
+      return 0;
+    }
+
+    @Override
+    public Head head() {
+      return proxy().head();
+    }
+
+    @Override
+    public HeadGradient headGradient(INDArray features, INDArray labels, HeadObjective objective) {
+      return proxy().run(features, labels, objective, tensors());
+    }
+
+    private HeadProxy proxy() {
+      return PROXIES.computeIfAbsent(net, n -> new HeadProxy(n, below -> { }));
     }
 
     /** These tests train without dropout: nothing random to rewind. */

@@ -27,13 +27,17 @@ final class NetworkStepContext implements StepContext {
   private List<ParamTensor> tensors;
   /** The running-statistics update of this step's first pass on its batch, or null before it. */
   private List<INDArray> firstStatistics;
+  private long totalSteps;
+  /** Built on the first head pass (most strategies never ask for one). */
+  private org.losslab.optimizers.HeadProxy headProxy;
 
   NetworkStepContext(MultiLayerNetwork net, StepHookListener listener) {
     this.net = net;
     this.listener = listener;
   }
 
-  void reset(DataSet batch, double clipNorm, long step, int epoch, long stepSeed) {
+  void reset(DataSet batch, double clipNorm, long step, int epoch, long stepSeed, long totalSteps) {
+    this.totalSteps = totalSteps;
     this.batch = batch;
     this.clipNorm = clipNorm;
     this.step = step;
@@ -119,6 +123,30 @@ final class NetworkStepContext implements StepContext {
   @Override
   public int epoch() {
     return epoch;
+  }
+
+  @Override
+  public long totalSteps() {
+    return totalSteps;
+  }
+
+  @Override
+  public Head head() {
+    return proxy().head();
+  }
+
+  @Override
+  public HeadGradient headGradient(INDArray features, INDArray labels, HeadObjective objective) {
+    return proxy().run(features, labels, objective, tensors());
+  }
+
+  private org.losslab.optimizers.HeadProxy proxy() {
+    if (headProxy == null) {
+      headProxy = new org.losslab.optimizers.HeadProxy(net, below -> {
+        if (org.losslab.training.layers.FastLayers.enabled()) org.losslab.training.layers.FastLayers.install(below);
+      });
+    }
+    return headProxy;
   }
 
   /**

@@ -186,7 +186,7 @@ public final class Trainer {
             if (loss instanceof StepAware sa) sa.beginStep(new StepInfo(idx, n, epoch, state.step, cfg.seed()));
             long stepSeed = Seeds.mix(cfg.seed(), state.step);
             Nd4j.getRandom().setSeed(stepSeed);
-            ctx.reset(batch, cfg.clipNorm(), state.step, epoch, stepSeed);
+            ctx.reset(batch, cfg.clipNorm(), state.step, epoch, stepSeed, (long) cfg.epochs() * batchesPerEpoch);
             double l = strategy.step(ctx);
             release(batch);
             state.epochLossSum += l * idx.length;

@@ -105,7 +105,7 @@ class StepContextContractTest {
       DataSet batch = new Batches(data, 3, DataType.DOUBLE).batch(EpochOrder.permutation(8, 1, 0));
       StepHookListener listener = new StepHookListener(null, false);
       NetworkStepContext ctx = new NetworkStepContext(net, listener);
-      ctx.reset(batch, 0, 0, 0, 1);
+      ctx.reset(batch, 0, 0, 0, 1, 1);
       INDArray w = net.params().dup();
       StepContext.Pass pass = ctx.evaluate(null, null, true);
       INDArray x = batch.getFeatures().dup();
@@ -135,7 +135,7 @@ class StepContextContractTest {
     Dataset data = TestData.blobs(16, 3, 4, 1.0, 5);
     DataSet batch = new Batches(data, 3, DataType.FLOAT).batch(EpochOrder.permutation(16, 9, 0));
     NetworkStepContext ctx = new NetworkStepContext(net, new StepHookListener(null, false));
-    ctx.reset(batch, 0, 0, 0, 77);
+    ctx.reset(batch, 0, 0, 0, 77, 1);
     ctx.reseed();
     INDArray first = ctx.evaluate(null, null, false).gradient().dup();
     INDArray second = ctx.evaluate(null, null, false).gradient().dup();

@@ -307,6 +307,10 @@ public final class ExperimentRunner {
           + d.training().batchSize() + "; allowed: a divisor of the batch size, or 0 for one perturbation per batch");
     }
     var info = org.losslab.losses.Losses.info(d.loss().name());
+    if (d.optimizer().name().equals("udim") && !java.util.Set.of("cross-entropy", "bce").contains(info.name())) {
+      throw new UserError("optimizer: udim's inconsistency term is written for the cross-entropy loss (softmax) or bce (one logit), "
+          + "but loss.name is '" + d.loss().name() + "'; allowed with udim: cross-entropy, bce");
+    }
     if (info.has(org.losslab.core.Capability.BINARY_ONLY) && data.train().numClasses() != 2) {
       throw new UserError("loss '" + info.name() + "' is for binary classification (one output "
           + "column), but data set '" + d.data().dataset() + "' has " + data.train().numClasses()

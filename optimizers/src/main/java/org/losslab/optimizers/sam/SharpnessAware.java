@@ -9,16 +9,17 @@ import org.nd4j.linalg.learning.regularization.Regularization;
 import org.nd4j.linalg.schedule.ISchedule;
 
 /**
- * SAM or ASAM over a base optimizer: the base keeps its own updater, learning rate, schedule and decay (DL4J's
- * updater does the base step, once per outer step); this adds the two-pass {@link SamStep}. The base must be
+ * SAM, ASAM or UDIM over a base optimizer: the base keeps its own updater, learning rate, schedule and decay (DL4J's
+ * updater does the base step, once per outer step); this adds the multi-pass step ({@link SamStep},
+ * {@link org.losslab.optimizers.udim.UdimStep}). The base must be
  * element-wise (one DL4J updater per parameter block, no tensor-level part): FRUGAL and the per-tensor Lion-K
  * variants are refused.
  *
- * @param name the registry name ({@code sam} or {@code asam})
+ * @param name the registry name ({@code sam}, {@code asam} or {@code udim})
  * @param base the base optimizer, built from its own registry record and parameters
  * @param step the sharpness-aware step
  */
-public record SharpnessAware(String name, Optimizer base, SamStep step) implements Optimizer {
+public record SharpnessAware(String name, Optimizer base, StepStrategy step) implements Optimizer {
   public SharpnessAware {
     if (base.perTensorUpdaters() || !(base.strategy() instanceof org.losslab.optimizers.PlainStep)) {
       throw new IllegalArgumentException(name + ": base optimizer '" + base.name() + "' is not element-wise (it has its own "
@@ -52,8 +53,9 @@ public record SharpnessAware(String name, Optimizer base, SamStep step) implemen
   }
 
   /**
-   * The state kept between steps is the base's: SAM's perturbation (one float per parameter) lives only between
-   * the two passes of a step, so it is working memory, not state (the registry's note says so).
+   * The state kept between steps is the base's: the perturbation (one float per parameter; UDIM's inconsistency
+   * gradient and perturbed inputs too) lives only within a step, so it is working memory, not state (the
+   * registry's notes say so).
    */
   @Override
   public double stateFloatsPerParam() {
