@@ -84,8 +84,9 @@ public final class BuiltinOptimizers implements OptimizerProvider {
             + "grad_x ||grad_w L||; 0 = rho_s (one input-gradient pass at w + rho_s u); a small step follows the double backward "
             + "closely at one pass more"))
         .wraps("base", Optimizers::info)
-        .note("cost", "5 passes per UDIM step (loss and gradient at w; an input gradient at w + rho_s u; forward and backward "
-            + "over 2B rows for the inconsistency term; the update pass at w + eps), 6 with fd_step set; SAM's 2 in the warm-up")
+        .note("cost", "4 pass-equivalents per UDIM step at the defaults (loss and gradient at w; gradient and input gradient "
+            + "at w + eps, which give g_SAM and the data direction; forward and backward over 2B rows for the inconsistency "
+            + "term); 5 with rho_s != rho, 6 with fd_step set (an own update pass); SAM's 2 in the warm-up")
         .note("state", "the base's and the phase switch step; plus working memory within a step: the perturbation and the "
             + "inconsistency gradient (2 floats/param) and a perturbed copy of the batch")
         .note("loss", "cross-entropy (softmax) or bce (one logit): the inconsistency term is written for r = p - y")

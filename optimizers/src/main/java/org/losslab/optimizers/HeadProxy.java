@@ -27,6 +27,9 @@ public final class HeadProxy {
   private final MultiLayerNetwork below;
   private final ObjectiveLoss loss = new ObjectiveLoss();
   private final long prefix;
+  /** The gradient handed out (reused: valid until the next run) and DL4J's label placeholder. */
+  private INDArray out;
+  private INDArray placeholder;
 
   /**
    * @param net     the network whose head passes this runs
@@ -67,7 +70,8 @@ public final class HeadProxy {
     StepContext.Head head = head();
     loss.arm(objective, head, labels);
     INDArray flat = vector(net.params());
-    INDArray out = flat.ulike().assign(0);
+    if (out == null || out.length() != flat.length() || out.dataType() != flat.dataType()) out = flat.ulike();
+    out.assign(0);
     if (below == null) {
       INDArray z = features;
       if (net.getLayerWiseConfigurations().getInputPreProcess(0) != null) {
@@ -77,7 +81,9 @@ public final class HeadProxy {
     } else {
       vector(below.params()).assign(flat.get(NDArrayIndex.interval(0, prefix)));
       // DL4J checks that labels are shaped like the loss layer's input: the real labels go to the objective directly
-      INDArray placeholder = org.nd4j.linalg.factory.Nd4j.zeros(flat.dataType(), features.size(0), head.weight().size(0));
+      if (placeholder == null || placeholder.size(0) != features.size(0) || placeholder.dataType() != flat.dataType()) {
+        placeholder = org.nd4j.linalg.factory.Nd4j.zeros(flat.dataType(), features.size(0), head.weight().size(0));
+      }
       Pair<org.deeplearning4j.nn.gradient.Gradient, INDArray> pair = below.calculateGradients(features, placeholder, null, null);
       out.get(NDArrayIndex.interval(0, prefix)).assign(vector(pair.getFirst().gradient()));
     }

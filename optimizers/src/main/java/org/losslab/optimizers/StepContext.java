@@ -57,6 +57,17 @@ public interface StepContext {
    */
   double update(GradientHook hook);
 
+  /**
+   * The optimizer's update from a gradient the strategy already holds, without evaluating the loss again: the hook
+   * writes the step's gradient (a batch sum, as {@link #gradient()} holds one) into the array it is handed, and may
+   * move the parameters back; then clipping and the base optimizer act as in {@link #update}. For strategies whose
+   * last evaluation was already at the update point (UDIM's input-gradient pass at w + eps gives g_SAM). Counts as the
+   * step's one update. The default evaluates (it is {@link #update}), so it is correct everywhere, if not cheaper.
+   */
+  default void apply(GradientHook hook) {
+    update(hook);
+  }
+
   /** Flat view of all parameters. */
   INDArray params();
 
@@ -113,7 +124,7 @@ public interface StepContext {
    * applied: the head is z W + b).
    *
    * @return the objective's value and its gradient with respect to all parameters, laid out like {@link #params()}
-   *         (zero on BatchNorm's running statistics)
+   *         (zero on BatchNorm's running statistics); the array is reused by the next head pass: copy it to keep it
    */
   default HeadGradient headGradient(INDArray features, INDArray labels, HeadObjective objective) {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " does not expose the output layer");

@@ -179,6 +179,31 @@ final class NetworkStepContext implements StepContext {
     return listener.lastDataLoss();
   }
 
+  /**
+   * DL4J steps only from inside {@code fit()}, which evaluates first; this runs {@code fit()} on the batch's first
+   * row (about the cost of the optimizer's own arithmetic) and replaces that row's gradient in the hook with the
+   * strategy's, divided by the batch size, since DL4J then divides by one. BatchNorm statistics slots take the first
+   * pass's update unscaled (DL4J never divides them), as in {@link #update}; clipping sees the gradient of the mean
+   * over the real batch.
+   */
+  @Override
+  public void apply(GradientHook hook) {
+    int rows = batchSize();
+    if (rows == 1) {
+      update(hook);
+      return;
+    }
+    var one = org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 1);
+    DataSet first = new DataSet(batch.getFeatures().get(one).dup(), batch.getLabels().get(one).dup());
+    GradientHook scaled = (params, grad) -> {
+      hook.beforeUpdate(params, grad);
+      grad.muli(1.0 / rows);
+      restoreFirstStatistics(grad); // DL4J does not divide BatchNorm's statistics slots by the batch size
+    };
+    listener.arm(scaled, clipNorm, 1, step, epoch);
+    net.fit(first);
+  }
+
   @Override
   public INDArray params() {
     return net.params();

@@ -68,6 +68,30 @@ class StepContextContractTest {
     assertTrue(plain.params().sub(sam.params()).norm2Number().doubleValue() > 1e-4);
   }
 
+  /**
+   * apply(), the update from a gradient already in hand, takes the same step as update() with that gradient: Adam's
+   * state, the BatchNorm statistics (from the first pass, undivided) and clipping included, to rounding (it divides
+   * by the batch size before DL4J instead of DL4J dividing).
+   */
+  @Test
+  void applyStepsLikeUpdateWithTheSameGradient() {
+    Dataset train = TestData.blobs(64, 3, 4, 1.0, 2);
+    MultiLayerNetwork a = batchNormMlp("adam", Map.of("lr", 0.01), DataType.DOUBLE);
+    MultiLayerNetwork b = a.clone();
+    TrainerConfig cfg = new TrainerConfig(2, 16, 9, 0.5, List.of(), null, CheckpointPolicy.NONE, 0, false, null);
+    new Trainer(a, PlainStep.INSTANCE, cfg).fit(train, null, null);
+    StepStrategy viaApply = ctx -> {
+      double loss = ctx.evaluate();
+      INDArray g = ctx.gradient().dup();
+      ctx.apply((params, grad) -> grad.assign(g));
+      return loss;
+    };
+    new Trainer(b, viaApply, cfg).fit(train, null, null);
+    assertArrayEquals(a.params().toDoubleVector(), b.params().toDoubleVector(), 1e-12);
+    assertArrayEquals(a.getUpdater().getStateViewArray().toDoubleVector(), b.getUpdater().getStateViewArray().toDoubleVector(), 1e-12);
+    assertTrue(a.getIterationCount() == b.getIterationCount() && a.getIterationCount() == 8);
+  }
+
   @Test
   void clippingActsOnTheUpdatePassGradient() {
     Dataset train = TestData.blobs(16, 3, 4, 1.0, 5);

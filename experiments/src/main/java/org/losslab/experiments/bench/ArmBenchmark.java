@@ -58,6 +58,20 @@ public final class ArmBenchmark {
   }
 
   /**
+   * {@code losslab bench udim}: UDIM against ERM (Adam at lr 0.001, the reference's base), with every step a UDIM
+   * step (warm-up 0), by its default one-pass data direction and with a finite-difference step; SAM over the same
+   * base beside them.
+   */
+  public static Map<String, List<String>> udim() {
+    Map<String, List<String>> arms = new LinkedHashMap<>();
+    arms.put("sam", List.of("optimizer.name=sam", "optimizer.params={base: adam, lr: 0.001, rho: 0.05}"));
+    arms.put("udim", List.of("optimizer.name=udim", "optimizer.params={base: adam, lr: 0.001, rho_x: 0.5, lambda: 1, warmup: 0}"));
+    arms.put("udim fd_step 1e-3", List.of("optimizer.name=udim",
+        "optimizer.params={base: adam, lr: 0.001, rho_x: 0.5, lambda: 1, warmup: 0, fd_step: 0.001}"));
+    return arms;
+  }
+
+  /**
    * {@code losslab bench frugal}: FRUGAL at density 0.25 with each projection against AdamW, with the
    * optimizer-state bytes each holds after the epoch.
    */

@@ -15,10 +15,11 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks, alternating the compared arms in one JVM and reporting ratios. "
     + "WHAT: loop (losslab's trainer vs DL4J fit(), with and without losslab's layers for CNNs, and PyTorch at 1 and 2 "
     + "threads, with GFLOP/s against the measured GEMM peak; --descriptor experiments/bench/cnn-small.yaml for the small CNN), losses (each robust loss vs MCXENT), "
-    + "optimizers (each optimizer vs Adam), sam (SAM and ASAM vs their base, SGD momentum), frugal (FRUGAL's projections "
+    + "optimizers (each optimizer vs Adam), sam (SAM and ASAM vs their base, SGD momentum), udim (UDIM and SAM vs ERM with "
+    + "Adam), frugal (FRUGAL's projections "
     + "vs AdamW, with state bytes).")
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "WHAT", description = "loop, losses, optimizers, sam or frugal")
+  @Parameters(paramLabel = "WHAT", description = "loop, losses, optimizers, sam, udim or frugal")
   String what;
 
   @Option(names = "--descriptor", description = "the job to time (default: experiments/quickstart.yaml)")
@@ -63,12 +64,17 @@ final class BenchCommand implements Callable<Integer> {
             "optimizer.params={lr: 0.01, momentum: 0.9}"), ArmBenchmark.sam(), rounds, System.out);
         return null;
       });
+      case "udim" -> data.withData(() -> {
+        ArmBenchmark.run(descriptor, overrides, "adam (ERM)", List.of("optimizer.name=adam", "optimizer.params={lr: 0.001}"),
+            ArmBenchmark.udim(), rounds, System.out);
+        return null;
+      });
       case "frugal" -> data.withData(() -> {
         ArmBenchmark.run(descriptor, overrides, "adamw", List.of("optimizer.name=adamw", "optimizer.params={lr: 0.001}"),
             ArmBenchmark.frugal(), rounds, System.out);
         return null;
       });
-      default -> throw new UserError("unknown benchmark '" + what + "'; known: loop, losses, optimizers, sam, frugal");
+      default -> throw new UserError("unknown benchmark '" + what + "'; known: loop, losses, optimizers, sam, udim, frugal");
     }
     return 0;
   }

@@ -3,8 +3,7 @@ package org.losslab.optimizers.udim;
 import org.losslab.optimizers.StepContext;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * UDIM's inconsistency term I (card section 4.1, pass C) in closed form of the last layer's inputs z and outputs, as a
@@ -21,9 +20,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * </pre>
  * The reference code (aailabkaist/UDIM, {@code IADA_DG_FINAL}) takes these per-sample gradients from BackPACK and
  * differentiates I by autograd (a double backward); here its partial derivatives in z and in the logits are written
- * out (derived by hand, checked against finite differences in {@code InconsistencyTest}), so one ordinary backward
- * pass through the network gives the gradient of I. Computed in double precision: V_o and V_s are differences of
- * second moments, which lose digits in single precision.
+ * out (derived by hand, checked against finite differences in {@code UdimStepTest}), so one ordinary backward
+ * pass through the network gives the gradient of I. Computed in double precision in plain loops, O(B x D x C): V_o
+ * and V_s are differences of second moments, which lose digits in single precision, and these arrays are too small
+ * for ND4J's per-op costs (a first version in ND4J ops took longer than the network's passes).
  */
 public final class Inconsistency implements StepContext.HeadObjective {
   /** How the head's outputs become probabilities: a softmax over classes, or a sigmoid of one logit. */
@@ -39,68 +39,163 @@ public final class Inconsistency implements StepContext.HeadObjective {
 
   @Override
   public double evaluate(INDArray zIn, INDArray logitsIn, INDArray labelsIn, INDArray dzOut, INDArray dLogitsOut) {
-    long rows = zIn.size(0);
+    int rows = (int) zIn.size(0);
     if (rows % 2 != 0) throw new IllegalArgumentException("the inconsistency term needs [clean; perturbed] rows, got " + rows);
-    int b = (int) (rows / 2);
-    INDArray z = zIn.castTo(DataType.DOUBLE);
-    INDArray logits = logitsIn.castTo(DataType.DOUBLE);
-    INDArray y = labelsIn.castTo(DataType.DOUBLE);
-    INDArray p = link == Link.SOFTMAX ? Transforms.softmax(logits, true) : Transforms.sigmoid(logits, true);
-    INDArray r = p.sub(y);
-    long d = z.size(1);
-    long c = r.size(1);
-    INDArray zo = z.get(NDArrayIndex.interval(0, b), NDArrayIndex.all());
-    INDArray zs = z.get(NDArrayIndex.interval(b, rows), NDArrayIndex.all());
-    INDArray ro = r.get(NDArrayIndex.interval(0, b), NDArrayIndex.all());
-    INDArray rs = r.get(NDArrayIndex.interval(b, rows), NDArrayIndex.all());
-    INDArray zo2 = zo.mul(zo);
-    INDArray zs2 = zs.mul(zs);
-    INDArray ro2 = ro.mul(ro);
-    INDArray rs2 = rs.mul(rs);
+    int b = rows / 2;
+    int d = (int) zIn.size(1);
+    int c = (int) logitsIn.size(1);
+    double[] z = rowMajor(zIn);
+    double[] p = rowMajor(logitsIn);
+    double[] y = rowMajor(labelsIn);
+    toProbabilities(p, rows, c);
+    double[] r = new double[rows * c];
+    for (int k = 0; k < r.length; k++) r[k] = p[k] - y[k];
 
-    // W entries (D x C): means and variances over the batch
-    INDArray mw = zo.transpose().mmul(ro).divi(b);
-    INDArray sw = zs.transpose().mmul(rs).divi(b);
-    INDArray vo = zo2.transpose().mmul(ro2).divi(b).subi(mw.mul(mw));
-    INDArray vs = zs2.transpose().mmul(rs2).divi(b).subi(mw.mul(sw).muli(2)).addi(mw.mul(mw));
-    INDArray deltaW = vo.sub(vs);
-    long k = d * c + (bias ? c : 0);
-    double penalty = deltaW.mul(deltaW).sumNumber().doubleValue();
-    double norm = zs2.sum(1).muli(rs2.sum(1)).meanNumber().doubleValue() / (d * c);
-    INDArray qw = deltaW.div(2.0 * k);
+    // W entries (D x C), entry (a, j) at a*c + j: clean mean M, clean and perturbed second moments, perturbed mean S
+    double[] m = new double[d * c], eo = new double[d * c], sMean = new double[d * c], es = new double[d * c];
+    for (int i = 0; i < b; i++) {
+      moments(z, r, i, d, c, m, eo);
+      moments(z, r, b + i, d, c, sMean, es);
+    }
+    long k = (long) d * c + (bias ? c : 0);
+    double[] q = new double[d * c];
+    double[] ao = new double[d * c], qs = new double[d * c], as = new double[d * c];
+    double penalty = 0;
+    for (int e = 0; e < d * c; e++) {
+      m[e] /= b;
+      sMean[e] /= b;
+      double vo = eo[e] / b - m[e] * m[e];
+      double vs = es[e] / b - 2 * m[e] * sMean[e] + m[e] * m[e];
+      double delta = vo - vs;
+      penalty += delta * delta;
+      q[e] = delta / (2.0 * k);
+      ao[e] = q[e] * (sMean[e] - 2 * m[e]);
+      qs[e] = 1.0 / ((double) d * c) - q[e];
+      as[e] = q[e] * m[e];
+    }
+    double norm = 0;
+    for (int i = b; i < rows; i++) norm += squares(z, i * d, d) * squares(r, i * c, c);
+    norm /= (double) b * d * c;
 
-    // clean rows: dI/do_i = (2/B) Q (.) (o_i + S - 2M);   perturbed rows: dI/ds_i = (2/B) [(1/(DC) - Q) (.) s_i + Q (.) M]
-    INDArray ao = qw.mul(sw.sub(mw.mul(2)));
-    INDArray qs = qw.rsub(1.0 / (d * c));
-    INDArray as = qw.mul(mw);
-    INDArray dzo = zo.mul(ro2.mmul(qw.transpose())).addi(ro.mmul(ao.transpose())).muli(2.0 / b);
-    INDArray dro = ro.mul(zo2.mmul(qw)).addi(zo.mmul(ao)).muli(2.0 / b);
-    INDArray dzs = zs.mul(rs2.mmul(qs.transpose())).addi(rs.mmul(as.transpose())).muli(2.0 / b);
-    INDArray drs = rs.mul(zs2.mmul(qs)).addi(zs.mmul(as)).muli(2.0 / b);
+    double[] dz = new double[rows * d];
+    double[] dr = new double[rows * c];
+    double scale = 2.0 / b;
+    for (int i = 0; i < rows; i++) pullBack(z, r, i, d, c, i < b ? q : qs, i < b ? ao : as, scale, dz, dr);
 
     if (bias) {
-      INDArray mb = ro.mean(true, 0);
-      INDArray sb = rs.mean(true, 0);
-      INDArray vob = ro2.mean(true, 0).subi(mb.mul(mb));
-      INDArray vsb = rs2.mean(true, 0).subi(mb.mul(sb).muli(2)).addi(mb.mul(mb));
-      INDArray deltaB = vob.sub(vsb);
-      penalty += deltaB.mul(deltaB).sumNumber().doubleValue();
-      norm += rs2.sum(1).meanNumber().doubleValue() / c;
-      INDArray qb = deltaB.div(2.0 * k);
-      dro.addi(ro.addRowVector(sb.sub(mb.mul(2))).muliRowVector(qb).muli(2.0 / b));
-      drs.addi(rs.mulRowVector(qb.rsub(1.0 / c)).addiRowVector(qb.mul(mb)).muli(2.0 / b));
+      double[] mb = new double[c], sb = new double[c], eob = new double[c], esb = new double[c];
+      for (int i = 0; i < b; i++) {
+        for (int j = 0; j < c; j++) {
+          double ro = r[i * c + j], rs = r[(b + i) * c + j];
+          mb[j] += ro;
+          eob[j] += ro * ro;
+          sb[j] += rs;
+          esb[j] += rs * rs;
+        }
+      }
+      for (int j = 0; j < c; j++) {
+        mb[j] /= b;
+        sb[j] /= b;
+        double delta = (eob[j] / b - mb[j] * mb[j]) - (esb[j] / b - 2 * mb[j] * sb[j] + mb[j] * mb[j]);
+        penalty += delta * delta;
+        double qb = delta / (2.0 * k);
+        for (int i = 0; i < b; i++) {
+          dr[i * c + j] += scale * qb * (r[i * c + j] + sb[j] - 2 * mb[j]);
+          dr[(b + i) * c + j] += scale * ((1.0 / c - qb) * r[(b + i) * c + j] + qb * mb[j]);
+        }
+      }
+      double nb = 0;
+      for (int i = b; i < rows; i++) nb += squares(r, i * c, c);
+      norm += nb / ((double) b * c);
     }
     penalty /= 4.0 * k;
 
-    INDArray dr = org.nd4j.linalg.factory.Nd4j.vstack(dro, drs);
-    INDArray dLogits = link == Link.SOFTMAX
-        ? p.mul(dr.subColumnVector(dr.mul(p).sum(true, 1)))
-        : dr.mul(p).muli(p.rsub(1));
-    dzOut.assign(org.nd4j.linalg.factory.Nd4j.vstack(dzo, dzs).castTo(dzOut.dataType()));
-    dLogitsOut.assign(dLogits.castTo(dLogitsOut.dataType()));
+    double[] da = new double[rows * c];
+    for (int i = 0; i < rows; i++) {
+      int o = i * c;
+      if (link == Link.SOFTMAX) {
+        double dot = 0;
+        for (int j = 0; j < c; j++) dot += dr[o + j] * p[o + j];
+        for (int j = 0; j < c; j++) da[o + j] = p[o + j] * (dr[o + j] - dot);
+      } else {
+        for (int j = 0; j < c; j++) da[o + j] = dr[o + j] * p[o + j] * (1 - p[o + j]);
+      }
+    }
+    write(dz, dzOut, rows, d);
+    write(da, dLogitsOut, rows, c);
     lastPenalty = penalty;
     lastNorm = norm;
     return penalty + norm;
+  }
+
+  /** Adds row i's per-sample gradient entries z_a r_j to {@code mean} and their squares to {@code second}. */
+  private static void moments(double[] z, double[] r, int i, int d, int c, double[] mean, double[] second) {
+    for (int a = 0; a < d; a++) {
+      double za = z[i * d + a];
+      for (int j = 0; j < c; j++) {
+        double g = za * r[i * c + j];
+        mean[a * c + j] += g;
+        second[a * c + j] += g * g;
+      }
+    }
+  }
+
+  /**
+   * Row i's share of dI/dz and dI/dr for dI/dG_i = scale (q (.) G_i + a), G_i = z_i r_i^T:
+   * dz_a = scale (z_a sum_j q_aj r_j^2 + sum_j a_aj r_j), dr_j = scale (r_j sum_a q_aj z_a^2 + sum_a a_aj z_a).
+   */
+  private static void pullBack(double[] z, double[] r, int i, int d, int c, double[] q, double[] a, double scale,
+                               double[] dz, double[] dr) {
+    for (int u = 0; u < d; u++) {
+      double za = z[i * d + u];
+      double qr2 = 0, ar = 0;
+      for (int j = 0; j < c; j++) {
+        double rj = r[i * c + j];
+        qr2 += q[u * c + j] * rj * rj;
+        ar += a[u * c + j] * rj;
+        dr[i * c + j] += scale * (rj * q[u * c + j] * za * za + a[u * c + j] * za);
+      }
+      dz[i * d + u] = scale * (za * qr2 + ar);
+    }
+  }
+
+  private static double squares(double[] v, int from, int n) {
+    double s = 0;
+    for (int k = from; k < from + n; k++) s += v[k] * v[k];
+    return s;
+  }
+
+  /** Logits to probabilities in place: a softmax per row (max-shifted), or a sigmoid per entry. */
+  private void toProbabilities(double[] p, int rows, int c) {
+    for (int i = 0; i < rows; i++) {
+      int o = i * c;
+      if (link == Link.SOFTMAX) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < c; j++) max = Math.max(max, p[o + j]);
+        double sum = 0;
+        for (int j = 0; j < c; j++) sum += p[o + j] = Math.exp(p[o + j] - max);
+        for (int j = 0; j < c; j++) p[o + j] /= sum;
+      } else {
+        for (int j = 0; j < c; j++) p[o + j] = 1 / (1 + Math.exp(-p[o + j]));
+      }
+    }
+  }
+
+  /** The array's entries in row-major order, as doubles (one copy when the array is a plain C-order block). */
+  private static double[] rowMajor(INDArray a) {
+    INDArray c = a.ordering() == 'c' && !a.isView() && a.data().length() == a.length() ? a : a.dup('c');
+    return c.data().asDouble();
+  }
+
+  /** Copies row-major values into {@code out} in its own data type, through one array. */
+  private static void write(double[] values, INDArray out, int rows, int cols) {
+    if (out.dataType() == DataType.DOUBLE) {
+      out.assign(Nd4j.create(values, new long[] {rows, cols}, DataType.DOUBLE));
+      return;
+    }
+    float[] f = new float[values.length];
+    for (int k = 0; k < f.length; k++) f[k] = (float) values[k];
+    out.assign(Nd4j.create(f, new long[] {rows, cols}, 'c').castTo(out.dataType()));
   }
 
   private double lastPenalty;

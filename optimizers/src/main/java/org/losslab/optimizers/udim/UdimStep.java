@@ -24,7 +24,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>Pass C at w on [x; x~]: the inconsistency term I of the last layer's per-sample gradients
  *       ({@link Inconsistency}) and its gradient g_I, by one backward pass ({@link StepContext#headGradient}); x~ is a
  *       constant (detached, as in the code).</li>
- *   <li>Pass B at w + eps on x gives g_SAM; the base optimizer steps from w with g_SAM + lambda g_I.</li>
+ *   <li>Pass B at w + eps on x gives g_SAM; the base optimizer steps from w with g_SAM + lambda g_I. With the default
+ *       finite-difference step and rho_s = rho, the input-gradient pass of step 2 is this pass (both at w + eps), and
+ *       the update takes the gradient without evaluating again ({@link StepContext#apply}): 4 pass-equivalents a step.</li>
  * </ol>
  * Before the step {@code warmup x totalSteps} the step is plain SAM with the same rho (the reference's warm-up phase).
  *
@@ -93,28 +95,74 @@ public final class UdimStep implements StepStrategy {
     if (lambda == 0) return sam.step(ctx); // no inconsistency term: UDIM is SAM (and no data-space pass is needed)
     INDArray w = ctx.params();
     double loss = ctx.evaluate();
-    INDArray unit = trainableOnly(ctx, ctx.gradient().dup().reshape(w.shape()));
-    double gNorm = unit.norm2Number().doubleValue();
-    unit.muli(1.0 / (gNorm + 1e-12));
+    // working arrays reused from step to step: ND4J's off-heap allocations, not the arithmetic, dominated a step
+    unit = like(unit, w);
+    trainableOnly(ctx, unit.assign(ctx.gradient().reshape(w.shape())));
+    unit.muli(1.0 / (unit.norm2Number().doubleValue() + 1e-12));
+    eps = like(eps, w).assign(unit).muli(rho);
 
     INDArray x = ctx.features();
-    INDArray h = inputDirection(ctx, w, unit);
-    INDArray xTilde = x.add(normaliseOverBatch(h).muli(rhoX));
+    // With the default step (t = rho_s = rho) the data direction's input gradient is taken at w + eps, where g_SAM is:
+    // one pass gives both, and the update needs no evaluation of its own.
+    boolean shared = (fdStep == 0 || fdStep == rhoS) && rhoS == rho;
+    INDArray h;
+    if (shared) {
+      w.addi(eps);
+      try {
+        StepContext.Pass atEps = ctx.evaluate(null, null, true);
+        gSam = like(gSam, w).assign(atEps.gradient().reshape(w.shape()));
+        h = atEps.inputGradient(); // a detached copy: ours to change
+      } finally {
+        w.subi(eps);
+      }
+    } else {
+      h = inputDirection(ctx, w, unit);
+    }
+    long b = x.size(0);
+    if (rows == null || rows.size(0) != 2 * b || rows.dataType() != x.dataType()) {
+      rows = Nd4j.create(x.dataType(), 2 * b, x.length() / b);
+      labels = Nd4j.create(ctx.labels().dataType(), 2 * b, ctx.labels().size(1));
+    }
+    var clean = org.nd4j.linalg.indexing.NDArrayIndex.interval(0, b);
+    var perturbed = org.nd4j.linalg.indexing.NDArrayIndex.interval(b, 2 * b);
+    rows.get(clean).assign(x.reshape(b, x.length() / b));
+    rows.get(perturbed).assign(normaliseOverBatch(h)).muli(rhoX).addi(x.reshape(b, x.length() / b));
+    labels.get(clean).assign(ctx.labels());
+    labels.get(perturbed).assign(ctx.labels());
+    INDArray features = x.rank() == 2 ? rows : rows.reshape(prepend(2 * b, x.shape()));
 
     StepContext.Head head = ctx.head();
     Inconsistency objective = new Inconsistency(link(head), head.bias() != null);
-    INDArray rows = Nd4j.vstack(x, xTilde);
-    INDArray labels = Nd4j.vstack(ctx.labels(), ctx.labels());
-    INDArray gI = ctx.headGradient(rows, labels, objective).gradient();
+    INDArray gI = ctx.headGradient(features, labels, objective).gradient();
     gI.muli(lambda * ctx.batchSize()); // g_I is the gradient of a mean-free objective; the base expects batch sums
 
-    INDArray eps = unit.muli(rho);
+    if (shared) {
+      ctx.apply((params, gradient) -> gradient.assign(gSam.reshape(gradient.shape())).addi(gI.reshape(gradient.shape())));
+      return loss;
+    }
     w.addi(eps);
     ctx.update((params, gradient) -> {
       params.subi(eps);
       gradient.addi(gI.reshape(gradient.shape()));
     });
     return loss;
+  }
+
+  private INDArray unit;
+  private INDArray eps;
+  private INDArray gSam;
+  private INDArray rows;
+  private INDArray labels;
+
+  private static INDArray like(INDArray buffer, INDArray w) {
+    return buffer != null && buffer.length() == w.length() && buffer.dataType() == w.dataType() && buffer.rank() == w.rank()
+        ? buffer : w.ulike();
+  }
+
+  private static long[] prepend(long rows, long[] shape) {
+    long[] out = shape.clone();
+    out[0] = rows;
+    return out;
   }
 
   /** h = grad_x L(w) + rho_s [grad_x L(w + t u) - grad_x L(w)] / t, or grad_x L(w + rho_s u) when t = rho_s. */
@@ -133,12 +181,15 @@ public final class UdimStep implements StepStrategy {
     return moved.subi(here).muli(rhoS / t).addi(here);
   }
 
-  /** F.normalize(h, p=2, dim=0): each input coordinate divided by its l2 norm over the batch (at least 1e-12). */
+  /**
+   * F.normalize(h, p=2, dim=0): each input coordinate divided by its l2 norm over the batch (at least 1e-12), in place;
+   * returned as rows x coordinates.
+   */
   static INDArray normaliseOverBatch(INDArray h) {
     INDArray flat = h.reshape(h.size(0), h.length() / h.size(0));
     INDArray norms = flat.norm2(true, 0);
     org.nd4j.linalg.ops.transforms.Transforms.max(norms, 1e-12, false);
-    return flat.divRowVector(norms).reshape(h.shape());
+    return flat.diviRowVector(norms);
   }
 
   /** The gradient with BatchNorm's statistics slots set to zero (they are not parameters to perturb). */
@@ -175,6 +226,9 @@ public final class UdimStep implements StepStrategy {
 
   @Override
   public int passesPerStep() {
+    // A, the pass at w + eps (gradient and input gradient), the head pass over 2B rows (counted as 2); with a
+    // finite-difference step of its own, one or two input-gradient passes more and an update pass at w + eps
+    if ((fdStep == 0 || fdStep == rhoS) && rhoS == rho) return 4;
     return fdStep == 0 || fdStep == rhoS ? 5 : 6;
   }
 
