@@ -26,9 +26,17 @@ public final class Dataset {
   private final int numClasses;
   private final long[] sampleShape;
   private final Map<String, String> provenance;
+  /** Each sample's group (its domain, for domain generalisation), or null; names index by group. */
+  private final int[] groups;
+  private final List<String> groupNames;
 
   public Dataset(String name, INDArray features, int[] labels, int numClasses, long[] sampleShape,
                  Map<String, String> provenance) {
+    this(name, features, labels, numClasses, sampleShape, provenance, null, null);
+  }
+
+  private Dataset(String name, INDArray features, int[] labels, int numClasses, long[] sampleShape,
+                  Map<String, String> provenance, int[] groups, List<String> groupNames) {
     this.name = Objects.requireNonNull(name);
     this.features = Objects.requireNonNull(features);
     this.labels = labels.clone();
@@ -54,6 +62,35 @@ public final class Dataset {
             + " is outside [0, " + numClasses + ")");
       }
     }
+    if ((groups == null) != (groupNames == null)) throw new IllegalArgumentException(name + ": groups need their names");
+    if (groups != null) {
+      if (groups.length != labels.length) {
+        throw new IllegalArgumentException(name + ": " + groups.length + " group entries for " + labels.length + " samples");
+      }
+      for (int i = 0; i < groups.length; i++) {
+        if (groups[i] < 0 || groups[i] >= groupNames.size()) {
+          throw new IllegalArgumentException(name + ": group " + groups[i] + " of sample " + i + " is outside [0, "
+              + groupNames.size() + ")");
+        }
+      }
+    }
+    this.groups = groups == null ? null : groups.clone();
+    this.groupNames = groupNames == null ? null : List.copyOf(groupNames);
+  }
+
+  /** The same samples with each one's group (its domain) recorded; {@code names.get(g)} names group g. */
+  public Dataset withGroups(int[] sampleGroups, List<String> names) {
+    return new Dataset(name, features, labels, numClasses, sampleShape, provenance, sampleGroups, names);
+  }
+
+  /** Each sample's group, a copy, or null when the data has none. */
+  public int[] groups() {
+    return groups == null ? null : groups.clone();
+  }
+
+  /** The groups' names (e.g. {@code 15deg}), or null. */
+  public List<String> groupNames() {
+    return groupNames;
   }
 
   public String name() {
@@ -101,34 +138,36 @@ public final class Dataset {
    */
   public Dataset subset(int[] indices, String suffix) {
     int[] sub = new int[indices.length];
+    int[] subGroups = groups == null ? null : new int[indices.length];
     for (int i = 0; i < indices.length; i++) {
       if (indices[i] < 0 || indices[i] >= labels.length) {
         throw new IndexOutOfBoundsException(name + ": row " + indices[i] + " is outside [0, " + labels.length + ")");
       }
       sub[i] = labels[indices[i]];
+      if (subGroups != null) subGroups[i] = groups[indices[i]];
     }
     INDArray f = indices.length == 0 ? Nd4j.create(features.dataType(), 0, features.columns())
         : Nd4j.pullRows(features, 1, indices);
-    return new Dataset(name + suffix, f, sub, numClasses, sampleShape, provenance);
+    return new Dataset(name + suffix, f, sub, numClasses, sampleShape, provenance, subGroups, groupNames);
   }
 
   /** Same features, new labels (e.g. after noise injection), with extra provenance entries. */
   public Dataset withLabels(int[] newLabels, Map<String, String> extraProvenance) {
     Map<String, String> p = new LinkedHashMap<>(provenance);
     p.putAll(extraProvenance);
-    return new Dataset(name, features, newLabels, numClasses, sampleShape, p);
+    return new Dataset(name, features, newLabels, numClasses, sampleShape, p, groups, groupNames);
   }
 
   /** Same data under another name (e.g. {@code letter/train} after splitting). */
   public Dataset withName(String newName) {
-    return new Dataset(newName, features, labels, numClasses, sampleShape, provenance);
+    return new Dataset(newName, features, labels, numClasses, sampleShape, provenance, groups, groupNames);
   }
 
   /** Same data, extra provenance entries (later entries replace earlier ones with the same key). */
   public Dataset withProvenance(Map<String, String> extraProvenance) {
     Map<String, String> p = new LinkedHashMap<>(provenance);
     p.putAll(extraProvenance);
-    return new Dataset(name, features, labels, numClasses, sampleShape, p);
+    return new Dataset(name, features, labels, numClasses, sampleShape, p, groups, groupNames);
   }
 
   /**
@@ -172,6 +211,6 @@ public final class Dataset {
   public Dataset withFeatures(INDArray newFeatures, Map<String, String> extraProvenance) {
     Map<String, String> p = new LinkedHashMap<>(provenance);
     p.putAll(extraProvenance);
-    return new Dataset(name, newFeatures, labels, numClasses, sampleShape, p);
+    return new Dataset(name, newFeatures, labels, numClasses, sampleShape, p, groups, groupNames);
   }
 }

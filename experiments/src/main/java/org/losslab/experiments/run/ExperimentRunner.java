@@ -251,6 +251,13 @@ public final class ExperimentRunner {
     if (net.getFlattenedGradients() != null) summary.put("max_abs_weight", maxAbsWeight(net));
     if (COMPLETED.equals(summary.get("status"))) {
       summary.putAll(TrainFit.measure(net, data.train(), data.cleanTrainLabels(), d.evaluation().topK()));
+      if (data.test() != null && data.test().groups() != null) {
+        summary.put("final_test_domains", DomainAccuracy.measure(net, data.test()));
+        Map<String, Object> selected = d.evaluation().earlyStopping() == null ? null
+            : DomainAccuracy.selected(CheckpointPolicy.at(run.checkpoints()).bestDir(), data.test(),
+                r.bestEpoch() + 1, d.evaluation().topK());
+        if (selected != null) summary.put("selected_test", selected);
+      }
       if (summary.get("final_test") instanceof Map<?, ?> test && summary.get("final_train") instanceof Map<?, ?> train) {
         // generalisation gap: train accuracy (on the labels trained on) minus test accuracy
         summary.put("train_test_gap", (Double) train.get("accuracy") - (Double) test.get("accuracy"));
