@@ -258,6 +258,18 @@ class RunCommandsTest {
       assertEquals(2, bad.code(), bad.err());
       assertTrue(bad.err().contains("optimizer.params.") && bad.err().contains(c[1]), bad.err());
     }
+    // udim through the CLI: its bad parameters, and a loss its closed form does not cover, are exit 2 before training
+    for (String[] c : List.of(new String[] {"optimizer={name: udim, params: {base: sgd, warmup: 1.5}}", "udim: parameter 'warmup' = 1.5 is invalid"},
+        new String[] {"optimizer={name: udim, params: {base: lion-l2}}", "parameter 'base' = lion-l2 is invalid"},
+        new String[] {"loss={name: mae}", "allowed with udim: cross-entropy, bce"})) {
+      CliTest.Result bad = CliTest.cli("run", descriptor(dir).toString(), "--no-progress", "--set",
+          "optimizer={name: udim, params: {base: sgd, lr: 0.1}}", "--set", c[0]);
+      assertEquals(2, bad.code(), bad.err());
+      assertTrue(bad.err().contains(c[1]) && !bad.err().contains("\tat "), bad.err());
+    }
+    CliTest.Result udim = CliTest.cli("run", descriptor(dir).toString(), "--no-progress", "--set",
+        "optimizer={name: udim, params: {base: sgd, lr: 0.1, momentum: 0.9, rho_x: 0.5, lambda: 1, warmup: 0.5}}");
+    assertEquals(0, udim.code(), udim.err());
   }
 
   @Test
