@@ -22,7 +22,7 @@ class DatasetsTest {
   @Test
   void allNamesAreRegisteredAndDescribed() {
     assertEquals(List.of("blobs", "breast-cancer", "csv", "fashion-mnist", "ionosphere", "letter", "moons", "pima",
-        "sonar", "vowel"), Datasets.names());
+        "rotated-fmnist", "rotated-mnist", "sonar", "vowel"), Datasets.names());
     for (MethodInfo<DataSplits> info : Datasets.registry().all()) {
       assertFalse(info.description().isBlank(), info.name());
       for (ParamSpec p : info.params()) assertFalse(p.doc().isBlank(), info.name() + "." + p.name());
