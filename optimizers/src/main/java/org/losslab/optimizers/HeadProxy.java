@@ -95,11 +95,7 @@ public final class HeadProxy {
       INDArray g = e.getKey().equals("W") ? loss.weightGradient : loss.biasGradient;
       out.get(NDArrayIndex.interval(offset, offset + p.length())).assign(org.nd4j.linalg.factory.Nd4j.toFlattened('f', g));
     }
-    for (ParamTensor t : tensors) {
-      if (t.role() != ParamRole.STATISTIC) continue;
-      long offset = t.param().offset() - flat.offset();
-      out.get(NDArrayIndex.interval(offset, offset + t.length())).assign(0);
-    }
+    ParameterTable.zeroStatistics(tensors, flat, out);
     return new StepContext.HeadGradient(loss.value, out);
   }
 

@@ -64,6 +64,25 @@ public final class ParameterTable {
     return out;
   }
 
+  /**
+   * Sets to zero, in a vector laid out like the network's flat parameters, the slots of BatchNorm's running
+   * statistics: what a perturbation or an extra gradient must never move.
+   *
+   * @param tensors the network's tensors (their offsets are read against {@code params})
+   * @param params  the network's flat parameter vector
+   * @param flat    the vector to change (any shape of the same length)
+   * @return {@code flat}
+   */
+  public static INDArray zeroStatistics(List<ParamTensor> tensors, INDArray params, INDArray flat) {
+    INDArray v = vector(flat);
+    for (ParamTensor t : tensors) {
+      if (t.role() != ParamRole.STATISTIC) continue;
+      long offset = t.param().offset() - params.offset();
+      v.get(NDArrayIndex.interval(offset, offset + t.length())).assign(0);
+    }
+    return flat;
+  }
+
   /** The flat vector as rank 1 (DL4J keeps it as a [1, n] row or as [n]); a view, never a copy. */
   private static INDArray vector(INDArray flat) {
     return flat.rank() == 1 ? flat : flat.reshape(flat.length());

@@ -159,15 +159,7 @@ public final class SamStep implements StepStrategy {
 
   /** 1 where a parameter may be perturbed, 0 on BatchNorm's running statistics. */
   private static INDArray trainableMask(StepContext ctx) {
-    INDArray flat = ctx.params();
-    INDArray mask = flat.ulike().assign(1);
-    for (ParamTensor t : ctx.tensors()) {
-      if (t.role() != org.losslab.optimizers.ParamRole.STATISTIC) continue;
-      long offset = t.param().offset() - flat.offset();
-      mask.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
-          org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, offset + t.length())).assign(0);
-    }
-    return mask;
+    return org.losslab.optimizers.ParameterTable.zeroStatistics(ctx.tensors(), ctx.params(), ctx.params().ulike().assign(1));
   }
 
   /** ASAM's T = |w| + eta. */

@@ -195,13 +195,7 @@ public final class UdimStep implements StepStrategy {
   /** The gradient with BatchNorm's statistics slots set to zero (they are not parameters to perturb). */
   private static INDArray trainableOnly(StepContext ctx, INDArray flat) {
     if (ctx.tensors().size() == ctx.trainableTensors().size()) return flat;
-    INDArray params = ctx.params();
-    for (var t : ctx.tensors()) {
-      if (t.role() != org.losslab.optimizers.ParamRole.STATISTIC) continue;
-      long offset = t.param().offset() - params.offset();
-      flat.reshape(flat.length()).get(org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, offset + t.length())).assign(0);
-    }
-    return flat;
+    return org.losslab.optimizers.ParameterTable.zeroStatistics(ctx.tensors(), ctx.params(), flat);
   }
 
   /**
