@@ -95,6 +95,45 @@ class BaselineOracleTest {
   }
 
   /**
+   * Where the 12-digit Adam and AdamW constants above come from: the formulas of their Javadoc, written out here in
+   * plain doubles (DL4J's form, eps outside the bias correction; AdamW adds lr lambda theta_before), evaluated for the
+   * same theta0, g1, g2. The constants are this function's output rounded to 12 digits.
+   */
+  static double[][] referenceAdam(double lr, double eps, double decay) {
+    double b1 = 0.9, b2 = 0.999;
+    double[] theta = THETA0.clone(), m = new double[3], v = new double[3];
+    double[][] out = new double[4][];
+    double[][] grads = {G1, G2};
+    for (int t = 1; t <= 2; t++) {
+      double alpha = lr * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t));
+      double[] u = new double[3];
+      for (int i = 0; i < 3; i++) {
+        double g = grads[t - 1][i];
+        m[i] = b1 * m[i] + (1 - b1) * g;
+        v[i] = b2 * v[i] + (1 - b2) * g * g;
+        u[i] = alpha * m[i] / (Math.sqrt(v[i]) + eps) + lr * decay * theta[i];
+      }
+      for (int i = 0; i < 3; i++) theta[i] -= u[i];
+      out[2 * (t - 1)] = u;
+      out[2 * (t - 1) + 1] = theta.clone();
+    }
+    return out;
+  }
+
+  @Test
+  void theAdamConstantsAreTheFormulasValues() {
+    double[][] adam = referenceAdam(0.1, 1e-8, 0);
+    assertArrayEquals(new double[] {0.400000031623, -0.900000015811, 1.900000063246}, adam[1], 1e-12);
+    assertArrayEquals(new double[] {0.093217937505, -0.046946809916, -0.036610342348}, adam[2], 1e-12);
+    assertArrayEquals(new double[] {0.306782094118, -0.853053205895, 1.936610405593}, adam[3], 1e-12);
+    assertArrayEquals(new double[] {0.024025307335, -0.038742588672, 0.01365270595}, referenceAdam(0.1, 0.1, 0)[0], 1e-12);
+    double[][] adamw = referenceAdam(0.1, 1e-8, 0.1);
+    assertArrayEquals(new double[] {0.395000031623, -0.890000015811, 1.880000063246}, adamw[1], 1e-12);
+    assertArrayEquals(new double[] {0.097167937821, -0.055846810074, -0.017810341715}, adamw[2], 1e-12);
+    assertArrayEquals(new double[] {0.297832093802, -0.834153205737, 1.897810404961}, adamw[3], 1e-12);
+  }
+
+  /**
    * DL4J puts eps outside the bias correction: with eps = 0.1 the first update is
    * sqrt(0.001) 0.1 g / (sqrt(0.001) |g| + 0.1) = 0.024025307 for g = 1 (PyTorch's form would give 0.1/1.1).
    */

@@ -33,7 +33,6 @@ class LionWorkedExampleTest {
       Nd4j.exec(new Sign(x, out));
       assertArrayEquals(new double[] {-1, 0, 0, 1, 1}, out.toDoubleVector(), 0.0, dt.toString());
     }
-    assertEquals(0.0, Math.signum(0.0));
   }
 
   /** (a) Fixed gradient sequence, lr 0.1, betas 0.9/0.99, decoupled decay 0.1 (PyTorch semantics). */
