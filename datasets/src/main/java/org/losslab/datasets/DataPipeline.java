@@ -162,16 +162,16 @@ public final class DataPipeline {
       int[] clean = train.labels();
       // Same seed as the noise of a run without validation: the final run on all of train sees these labels.
       LabelNoise.Result tr = LabelNoise.apply(clean, train.numClasses(), type, rate, tableSpec,
-          Seeds.derive(seed, "noise-train"));
+          org.losslab.core.Seeds.derive(seed, "noise-train"));
       Dataset noisy = train.withLabels(tr.labels(), tr.provenance());
-      long s = Seeds.derive(seed, "cv-folds");
+      long s = org.losslab.core.Seeds.derive(seed, "cv-folds");
       int[] foldOf = KFold.assign(tr.labels(), train.numClasses(), folds, s);
       int[] valIdx = KFold.members(foldOf, fold - 1, true);
       int[] trainIdx = KFold.members(foldOf, fold - 1, false);
       double tf = p.getDouble("train_fraction");
       if (tf < 1) {
         int[] kept = StratifiedSplit.split(pick(tr.labels(), trainIdx), train.numClasses(), 1 - tf,
-            Seeds.derive(seed, "train-subsample")).kept();
+            org.losslab.core.Seeds.derive(seed, "train-subsample")).kept();
         trainIdx = pick(trainIdx, kept);
       }
       Map<String, String> how = Map.of("split.validation", "cross-validation fold " + fold + " of " + folds
@@ -219,12 +219,12 @@ public final class DataPipeline {
       cleanTrain = train.labels();
       cleanVal = validation == null ? null : validation.labels();
       LabelNoise.Result tr = LabelNoise.apply(cleanTrain, train.numClasses(), type, rate, tableSpec,
-          Seeds.derive(seed, "noise-train"));
+          org.losslab.core.Seeds.derive(seed, "noise-train"));
       train = train.withLabels(tr.labels(), tr.provenance());
       if (validation != null) {
         boolean noisyVal = p.getBoolean("noise_validation");
         LabelNoise.Result vr = LabelNoise.apply(cleanVal, validation.numClasses(),
-            noisyVal ? type : LabelNoise.Type.NONE, noisyVal ? rate : 0, tableSpec, Seeds.derive(seed, "noise-validation"));
+            noisyVal ? type : LabelNoise.Type.NONE, noisyVal ? rate : 0, tableSpec, org.losslab.core.Seeds.derive(seed, "noise-validation"));
         validation = validation.withLabels(vr.labels(), vr.provenance());
       }
     }
@@ -241,7 +241,7 @@ public final class DataPipeline {
    * both parts record how under {@code key}. Returns {kept, held out}.
    */
   private static Dataset[] holdOut(Dataset all, double fraction, long seed, String purpose, String key, String kind) {
-    long s = Seeds.derive(seed, purpose);
+    long s = org.losslab.core.Seeds.derive(seed, purpose);
     StratifiedSplit.Indices ix = StratifiedSplit.split(all.labels(), all.numClasses(), fraction, s);
     String how = kind + ", fraction " + fraction + ", seed " + s + " (derived from run seed " + seed + ")";
     return new Dataset[] {all.subset(ix.kept(), "").withProvenance(Map.of(key, how)),

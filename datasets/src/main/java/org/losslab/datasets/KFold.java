@@ -32,7 +32,7 @@ public final class KFold {
     int[] fold = new int[labels.length];
     int deal = 0;
     for (int c = 0; c < numClasses; c++) {
-      Synthetic.shuffle(byClass[c], rng);
+      org.losslab.core.Seeds.shuffle(byClass[c], rng);
       for (int i : byClass[c]) fold[i] = deal++ % k;
     }
     return fold;

@@ -57,7 +57,7 @@ public final class RotatedDomains {
           + k + " domains; allowed: 0 (all) to " + available);
     }
     int[] order = java.util.stream.IntStream.range(0, n).toArray();
-    Synthetic.shuffle(order, new java.util.SplittableRandom(seed));
+    org.losslab.core.Seeds.shuffle(order, new java.util.SplittableRandom(seed));
     List<Integer> trainRows = new ArrayList<>();
     List<Integer> testRows = new ArrayList<>();
     float[] src = all.features().castTo(DataType.FLOAT).dup('c').data().asFloat();

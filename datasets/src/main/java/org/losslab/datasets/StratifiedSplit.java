@@ -56,7 +56,7 @@ public final class StratifiedSplit {
     int heldTotal = 0;
     for (int c = 0; c < numClasses; c++) {
       held[c] = Math.min(held[c], Math.max(0, counts[c] - 1));
-      Synthetic.shuffle(byClass[c], rng);
+      org.losslab.core.Seeds.shuffle(byClass[c], rng);
       for (int k = 0; k < held[c]; k++) out[byClass[c][k]] = true;
       heldTotal += held[c];
     }

@@ -33,7 +33,7 @@ public final class Synthetic {
     }
     int[] y = new int[n];
     for (int i = 0; i < n; i++) y[i] = i % classes;
-    shuffle(y, rng);
+    org.losslab.core.Seeds.shuffle(y, rng);
     float[] x = new float[n * dims];
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < dims; j++) x[i * dims + j] = (float) (centres[y[i]][j] + spread * rng.nextGaussian());
@@ -58,7 +58,7 @@ public final class Synthetic {
     int inner = n - outer;
     int[] order = new int[n];
     for (int i = 0; i < n; i++) order[i] = i;
-    shuffle(order, rng);
+    org.losslab.core.Seeds.shuffle(order, rng);
     float[] x = new float[2 * n];
     int[] y = new int[n];
     for (int r = 0; r < n; r++) {
@@ -77,16 +77,6 @@ public final class Synthetic {
     prov.put("source", "generated two moons");
     prov.put("generator", "moons(n=" + n + ", noise=" + noise + ", seed=" + seed + ")");
     return new Dataset("moons", Nd4j.create(x, new long[] {n, 2}, DataType.FLOAT), y, 2, new long[] {2}, prov);
-  }
-
-  /** Fisher-Yates shuffle in place. */
-  static void shuffle(int[] a, SplittableRandom rng) {
-    for (int i = a.length - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
   }
 
   private static void require(boolean ok, String message) {

@@ -81,7 +81,7 @@ class DataPipelineTest {
     assertFalse(Arrays.equals(a.train().labels(), c.train().labels()));
     Map<String, String> prov = a.train().provenance();
     assertEquals(Hashes.sha256(a.train().labels()), prov.get("noise.labels.sha256"));
-    assertEquals(Long.toString(Seeds.derive(3, "noise-train")), prov.get("noise.seed"));
+    assertEquals(Long.toString(org.losslab.core.Seeds.derive(3, "noise-train")), prov.get("noise.seed"));
     assertTrue(prov.get("noise.table").startsWith("next"));
     int[] replay = LabelNoise.transition(a.cleanTrainLabels(), LabelNoise.nextClassTable(4), 0.3,
         Long.parseLong(prov.get("noise.seed")));

@@ -61,7 +61,7 @@ public class EnsLoss extends AbstractLoss implements StepAware, DetachedSurrogat
 
   /** The default source: {@link java.util.Random#nextGaussian} seeded by a hash of (seed, step). */
   public static final NormalSource SEEDED = (seed, step, count) -> {
-    Random r = new Random(mix(mix(seed) + step));
+    Random r = new Random(org.losslab.core.Seeds.finalise(org.losslab.core.Seeds.finalise(seed) + step));
     double[] z = new double[count];
     for (int i = 0; i < count; i++) z[i] = r.nextGaussian();
     return z;
@@ -198,13 +198,6 @@ public class EnsLoss extends AbstractLoss implements StepAware, DetachedSurrogat
   static double inverseBoxCox(double z, double lam) {
     if (lam == 0) return Math.exp(z);
     return Math.pow(Math.max(1 + lam * z, 0), 1 / lam);
-  }
-
-  /** SplitMix64's finaliser: spreads (seed, step) over the generator's seeds. */
-  static long mix(long x) {
-    x = (x ^ (x >>> 30)) * 0xBF58476D1CE4E5B9L;
-    x = (x ^ (x >>> 27)) * 0x94D049BB133111EBL;
-    return x ^ (x >>> 31);
   }
 
   @Override

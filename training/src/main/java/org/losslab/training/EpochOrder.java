@@ -10,15 +10,6 @@ public final class EpochOrder {
   private EpochOrder() {}
 
   public static int[] permutation(int n, long seed, int epoch) {
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) p[i] = i;
-    SplittableRandom rng = new SplittableRandom(Seeds.mix(seed, 0x5eed_0000L + epoch));
-    for (int i = n - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
+    return org.losslab.core.Seeds.permutation(n, new SplittableRandom(org.losslab.core.Seeds.mix(seed, 0x5eed_0000L + epoch)));
   }
 }

@@ -184,7 +184,7 @@ public final class Trainer {
             DataSet batch = prefetcher.take(idx);
             if (b + 1 < batchesPerEpoch) prefetcher.prefetch(slice(order, b + 1, n));
             if (loss instanceof StepAware sa) sa.beginStep(new StepInfo(idx, n, epoch, state.step, cfg.seed()));
-            long stepSeed = Seeds.mix(cfg.seed(), state.step);
+            long stepSeed = org.losslab.core.Seeds.mix(cfg.seed(), state.step);
             Nd4j.getRandom().setSeed(stepSeed);
             ctx.reset(batch, cfg.clipNorm(), state.step, epoch, stepSeed, (long) cfg.epochs() * batchesPerEpoch);
             double l = strategy.step(ctx);
