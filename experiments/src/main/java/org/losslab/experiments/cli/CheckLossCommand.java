@@ -54,9 +54,9 @@ final class CheckLossCommand implements Callable<Integer> {
     MethodInfo<ILossFunction> info = Losses.info(name);
     Map<String, Object> given = new LinkedHashMap<>();
     for (String p : params) {
-      int eq = p.indexOf('=');
-      if (eq <= 0) throw new UserError("--set " + p + ": a parameter must look like name=value, e.g. tau=0.5");
-      given.put(p.substring(0, eq).trim(), p.substring(eq + 1).trim());
+      org.losslab.core.KeyValue kv = org.losslab.core.KeyValue.parse(p);
+      if (kv == null) throw new UserError("--set " + p + ": a parameter must look like name=value, e.g. tau=0.5");
+      given.put(kv.key(), kv.value().trim());
     }
     var resolved = info.resolve(given);
     var oldType = Nd4j.dataType();

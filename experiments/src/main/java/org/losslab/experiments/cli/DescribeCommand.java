@@ -88,10 +88,10 @@ final class DescribeCommand implements Runnable {
 
   private Map<String, Object> params() {
     Map<String, Object> params = new java.util.LinkedHashMap<>();
-    for (String kv : overrides) {
-      int eq = kv.indexOf('=');
-      if (eq <= 0) throw new UserError("--set expects KEY=VALUE, got '" + kv + "'");
-      params.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+    for (String text : overrides) {
+      org.losslab.core.KeyValue kv = org.losslab.core.KeyValue.parse(text);
+      if (kv == null) throw new UserError("--set expects KEY=VALUE, got '" + text + "'");
+      params.put(kv.key(), kv.value().trim());
     }
     return params;
   }

@@ -125,10 +125,10 @@ public final class DescriptorLoader {
   private static Map<String, String> applyOverrides(ObjectNode root, List<String> overrides) {
     Map<String, String> origin = new LinkedHashMap<>();
     for (String o : overrides) {
-      int eq = o.indexOf('=');
-      if (eq <= 0) throw single("--set " + o, null, "an override must look like key.path=value, e.g. training.epochs=5");
-      String key = o.substring(0, eq).trim();
-      String value = o.substring(eq + 1);
+      org.losslab.core.KeyValue kv = org.losslab.core.KeyValue.parse(o);
+      if (kv == null) throw single("--set " + o, null, "an override must look like key.path=value, e.g. training.epochs=5");
+      String key = kv.key();
+      String value = kv.value();
       JsonNode v;
       try {
         v = value.isEmpty() ? NullNode.getInstance() : YAML.readTree(value);
