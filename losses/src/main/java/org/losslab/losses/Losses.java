@@ -16,29 +16,18 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * the first time the registry is used; {@link #reload(ClassLoader)} re-scans after plugin jars are added.
  */
 public final class Losses {
-  private static volatile Registry<ILossFunction> registry;
+  private static final org.losslab.core.LazyRegistry<ILossFunction> REGISTRY = new org.losslab.core.LazyRegistry<>(
+      loader -> Registry.load("loss", LossProvider.class, loader, LossProvider::losses));
 
   private Losses() {}
 
   public static Registry<ILossFunction> registry() {
-    Registry<ILossFunction> r = registry;
-    if (r == null) {
-      synchronized (Losses.class) {
-        if (registry == null) registry = scan(Thread.currentThread().getContextClassLoader());
-        r = registry;
-      }
-    }
-    return r;
+    return REGISTRY.get();
   }
 
   /** Re-discovers providers with the given loader (for plugin jars added at run time). */
-  public static synchronized Registry<ILossFunction> reload(ClassLoader loader) {
-    registry = scan(loader);
-    return registry;
-  }
-
-  private static Registry<ILossFunction> scan(ClassLoader loader) {
-    return Registry.load("loss", LossProvider.class, loader, LossProvider::losses);
+  public static Registry<ILossFunction> reload(ClassLoader loader) {
+    return REGISTRY.reload(loader);
   }
 
   public static MethodInfo<ILossFunction> info(String name) {

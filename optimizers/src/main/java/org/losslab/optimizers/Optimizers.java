@@ -12,29 +12,18 @@ import org.losslab.core.Registry;
  * }</pre>
  */
 public final class Optimizers {
-  private static volatile Registry<Optimizer> registry;
+  private static final org.losslab.core.LazyRegistry<Optimizer> REGISTRY = new org.losslab.core.LazyRegistry<>(
+      loader -> Registry.load("optimizer", OptimizerProvider.class, loader, OptimizerProvider::optimizers));
 
   private Optimizers() {}
 
   public static Registry<Optimizer> registry() {
-    Registry<Optimizer> r = registry;
-    if (r == null) {
-      synchronized (Optimizers.class) {
-        if (registry == null) registry = scan(Thread.currentThread().getContextClassLoader());
-        r = registry;
-      }
-    }
-    return r;
+    return REGISTRY.get();
   }
 
   /** Re-discovers providers with the given loader (for plugin jars added at run time). */
-  public static synchronized Registry<Optimizer> reload(ClassLoader loader) {
-    registry = scan(loader);
-    return registry;
-  }
-
-  private static Registry<Optimizer> scan(ClassLoader loader) {
-    return Registry.load("optimizer", OptimizerProvider.class, loader, OptimizerProvider::optimizers);
+  public static Registry<Optimizer> reload(ClassLoader loader) {
+    return REGISTRY.reload(loader);
   }
 
   public static MethodInfo<Optimizer> info(String name) {
