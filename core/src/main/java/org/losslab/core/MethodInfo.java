@@ -101,8 +101,9 @@ public final class MethodInfo<T> {
     try {
       theirs = base.resolve(rest);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(name + " over " + base.name() + ": " + e.getMessage() + " (" + name + "'s own "
-          + "parameters are " + String.join(", ", params.stream().map(ParamSpec::name).toList()) + ")", e);
+      throw new InvalidParameterException(name + " over " + base.name() + ": " + e.getMessage() + " (" + name + "'s own "
+          + "parameters are " + String.join(", ", params.stream().map(ParamSpec::name).toList()) + ")",
+          InvalidParameterException.parameterOf(e), e);
     }
     Map<String, Object> all = new LinkedHashMap<>(mine.asMap());
     all.putAll(theirs.asMap());
@@ -115,9 +116,9 @@ public final class MethodInfo<T> {
     for (String key : in.keySet()) {
       if (params.stream().noneMatch(p -> p.name().equals(key))) {
         List<String> known = params.stream().map(ParamSpec::name).toList();
-        throw new IllegalArgumentException(name + " has no parameter '" + key + "'"
+        throw new InvalidParameterException(name + " has no parameter '" + key + "'"
             + Names.suggestion(key, known)
-            + (known.isEmpty() ? "; it takes no parameters" : "; its parameters are " + String.join(", ", known)));
+            + (known.isEmpty() ? "; it takes no parameters" : "; its parameters are " + String.join(", ", known)), key, null);
       }
     }
     for (ParamSpec p : params) {
@@ -125,7 +126,7 @@ public final class MethodInfo<T> {
       try {
         out.put(p.name(), p.coerce(raw));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+        throw new InvalidParameterException(name + ": " + e.getMessage(), p.name(), e);
       }
     }
     return new Params(out);

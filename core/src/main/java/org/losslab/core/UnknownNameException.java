@@ -3,7 +3,7 @@ package org.losslab.core;
 import java.util.List;
 
 /** A loss, optimizer or other registered name that does not exist. */
-public final class UnknownNameException extends IllegalArgumentException {
+public final class UnknownNameException extends IllegalArgumentException implements UserFacing {
   private final List<String> known;
   private final String closest;
 

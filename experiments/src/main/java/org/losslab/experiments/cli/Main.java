@@ -47,11 +47,6 @@ public final class Main implements Runnable {
   }
 
   /** Registry lookups and parameter checks throw IllegalArgumentException with a message meant for users. */
-  private static boolean isUserFacing(Throwable e) {
-    return e instanceof org.losslab.core.UnknownNameException || e.getStackTrace().length > 0
-        && e.getStackTrace()[0].getClassName().startsWith("org.losslab.core.");
-  }
-
   static int handle(Exception ex, PrintWriter err, boolean debug) {
     Throwable e = ex;
     while ((e instanceof java.util.concurrent.ExecutionException || e instanceof java.io.UncheckedIOException && !debug)
@@ -63,7 +58,7 @@ public final class Main implements Runnable {
       err.println("losslab: the descriptor cannot be run:");
       for (var p : d.problems()) err.println("  " + p);
       code = BAD_INPUT;
-    } else if (e instanceof org.losslab.core.UserFacing || e instanceof IllegalArgumentException && isUserFacing(e)) {
+    } else if (e instanceof org.losslab.core.UserFacing) {
       err.println("losslab: " + e.getMessage());
       code = BAD_INPUT;
     } else {

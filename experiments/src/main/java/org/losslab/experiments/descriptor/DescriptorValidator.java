@@ -186,7 +186,8 @@ final class DescriptorValidator {
     try {
       owner.resolve(given);
     } catch (IllegalArgumentException e) {
-      for (String k : keys) if (String.valueOf(e.getMessage()).contains("'" + k + "'")) return "data.options." + k;
+      String k = org.losslab.core.InvalidParameterException.parameterOf(e);
+      if (k != null && keys.contains(k)) return "data.options." + k;
     }
     return "data.options." + given.keySet().iterator().next();
   }
@@ -204,10 +205,9 @@ final class DescriptorValidator {
       info.create(m.params());
       return new Method(info.name(), resolved);
     } catch (IllegalArgumentException e) {
-      String key = section + ".params";
-      for (String k : m.params().keySet()) {
-        if (e.getMessage().contains("'" + k + "'")) key = section + ".params." + k;
-      }
+      // the parameter the error is about, as a field; a factory's cross-parameter check (no field) points at params
+      String k = org.losslab.core.InvalidParameterException.parameterOf(e);
+      String key = k != null && m.params().containsKey(k) ? section + ".params." + k : section + ".params";
       p.add(key, e.getMessage());
       return null;
     }
