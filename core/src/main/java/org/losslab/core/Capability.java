@@ -1,7 +1,10 @@
 package org.losslab.core;
 
 /**
- * What a method needs from the training loop. The trainer reads these flags instead of testing names.
+ * What a method needs from the training loop, declared at registration. Each flag is acted on: the loss registry
+ * checks {@code NEEDS_SAMPLE_INDICES}, {@code RANDOMIZED} and {@code PER_SAMPLE_STATE} against the interfaces the
+ * trainer calls (StepAware, StatefulLoss); a run refuses {@code BINARY_ONLY} losses on multi-class data and m-sharpness
+ * over a {@code BATCH_COUPLED} loss.
  */
 public enum Capability {
   /** The loss must receive the dataset indices of the batch rows before each step. */
@@ -13,7 +16,5 @@ public enum Capability {
   /** The loss draws random numbers; they come from the run's seed. */
   RANDOMIZED,
   /** Binary classification only: the model must have a single output column. */
-  BINARY_ONLY,
-  /** The optimizer needs each weight matrix with its shape and role (not only DL4J's flat view). */
-  NEEDS_PARAMETER_TABLE
+  BINARY_ONLY
 }

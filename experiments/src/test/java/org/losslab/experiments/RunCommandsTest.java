@@ -261,9 +261,13 @@ class RunCommandsTest {
     // udim through the CLI: its bad parameters, and a loss its closed form does not cover, are exit 2 before training
     for (String[] c : List.of(new String[] {"optimizer={name: udim, params: {base: sgd, warmup: 1.5}}", "udim: parameter 'warmup' = 1.5 is invalid"},
         new String[] {"optimizer={name: udim, params: {base: lion-l2}}", "parameter 'base' = lion-l2 is invalid"},
-        new String[] {"loss={name: mae}", "allowed with udim: cross-entropy, bce"})) {
-      CliTest.Result bad = CliTest.cli("run", descriptor(dir).toString(), "--no-progress", "--set",
-          "optimizer={name: udim, params: {base: sgd, lr: 0.1}}", "--set", c[0]);
+        new String[] {"loss={name: mae}", "allowed with udim: cross-entropy, bce"},
+        new String[] {"optimizer={name: sam, params: {base: sgd, m: 8}}\u0000loss={name: ensloss}", "changes the objective of loss 'ensloss'"})) {
+      String[] sets = c[0].split("\u0000");
+      CliTest.Result bad = sets.length == 2
+          ? CliTest.cli("run", descriptor(dir).toString(), "--no-progress", "--set", sets[0], "--set", sets[1])
+          : CliTest.cli("run", descriptor(dir).toString(), "--no-progress", "--set",
+              "optimizer={name: udim, params: {base: sgd, lr: 0.1}}", "--set", c[0]);
       assertEquals(2, bad.code(), bad.err());
       assertTrue(bad.err().contains(c[1]) && !bad.err().contains("\tat "), bad.err());
     }

@@ -17,7 +17,29 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  */
 public final class Losses {
   private static final org.losslab.core.LazyRegistry<ILossFunction> REGISTRY = new org.losslab.core.LazyRegistry<>(
-      loader -> Registry.load("loss", LossProvider.class, loader, LossProvider::losses));
+      loader -> checked(Registry.load("loss", LossProvider.class, loader, LossProvider::losses)));
+
+  /**
+   * The capability flags a loss declares must match the interfaces its instances implement, since the trainer acts on
+   * the interfaces: {@code PER_SAMPLE_STATE} exactly for a {@link StatefulLoss}, and a {@link StepAware} loss (the
+   * trainer hands it each step's sample indices and seed) exactly when it declares {@code NEEDS_SAMPLE_INDICES} or
+   * {@code RANDOMIZED}. Checked once per registry load on an instance with default parameters; a plugin whose flags
+   * say otherwise is refused by name.
+   */
+  static Registry<ILossFunction> checked(Registry<ILossFunction> r) {
+    for (MethodInfo<ILossFunction> info : r.all()) {
+      ILossFunction loss = info.create(Map.of());
+      boolean stateful = loss instanceof StatefulLoss;
+      boolean stepAware = loss instanceof StepAware;
+      boolean wantsSteps = info.has(org.losslab.core.Capability.NEEDS_SAMPLE_INDICES) || info.has(org.losslab.core.Capability.RANDOMIZED);
+      if (stateful != info.has(org.losslab.core.Capability.PER_SAMPLE_STATE) || stepAware != wantsSteps) {
+        throw new IllegalStateException("loss '" + info.name() + "' declares " + info.capabilities() + " but its class "
+            + loss.getClass().getName() + (stateful ? " is" : " is not") + " a StatefulLoss and" + (stepAware ? " is" : " is not")
+            + " StepAware: PER_SAMPLE_STATE goes with StatefulLoss, NEEDS_SAMPLE_INDICES or RANDOMIZED with StepAware");
+      }
+    }
+    return r;
+  }
 
   private Losses() {}
 

@@ -49,6 +49,21 @@ class RegistryTest {
         Losses.create("aldr-kl", Map.of("margin", 1, "lambda0", "1", "alpha", 1.0)), "class defaults allowed");
   }
 
+  /** Flags the trainer would not act on are refused when the registry loads: a plugin cannot declare what it lacks. */
+  @Test
+  void capabilityFlagsMustMatchTheInterfaces() {
+    for (Capability[] flags : new Capability[][] {{Capability.PER_SAMPLE_STATE}, {Capability.RANDOMIZED}, {}}) {
+      org.losslab.core.Registry<org.nd4j.linalg.lossfunctions.ILossFunction> r = new org.losslab.core.Registry<>("loss");
+      // plain cross-entropy is neither stateful nor step-aware; EnsLoss is step-aware
+      boolean ens = flags.length == 0;
+      r.register(org.losslab.core.MethodInfo.<org.nd4j.linalg.lossfunctions.ILossFunction>builder("liar").description("a test loss")
+          .capabilities(flags).factory(p -> ens ? new EnsLoss(0) : new CrossEntropyLoss()).build());
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> Losses.checked(r));
+      assertTrue(e.getMessage().contains("loss 'liar' declares"), e.getMessage());
+    }
+    Losses.checked(Losses.registry()); // the built-in losses pass
+  }
+
   @Test
   void capabilities() {
     assertEquals(Set.of(Capability.NEEDS_SAMPLE_INDICES, Capability.PER_SAMPLE_STATE),

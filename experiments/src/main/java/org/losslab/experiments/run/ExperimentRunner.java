@@ -314,6 +314,11 @@ public final class ExperimentRunner {
           + d.training().batchSize() + "; allowed: a divisor of the batch size, or 0 for one perturbation per batch");
     }
     var info = org.losslab.losses.Losses.info(d.loss().name());
+    if (d.optimizer().params().get("m") instanceof Number m && m.intValue() > 0 && d.optimizer().name().matches("a?sam")
+        && info.has(org.losslab.core.Capability.BATCH_COUPLED)) {
+      throw new UserError("optimizer.params.m: m-sharpness evaluates the loss on sub-batches of " + m + " rows, which changes "
+          + "the objective of loss '" + info.name() + "' (it couples the rows of a batch); allowed with it: m = 0");
+    }
     if (d.optimizer().name().equals("udim") && !java.util.Set.of("cross-entropy", "bce").contains(info.name())) {
       throw new UserError("optimizer: udim's inconsistency term is written for the cross-entropy loss (softmax) or bce (one logit), "
           + "but loss.name is '" + d.loss().name() + "'; allowed with udim: cross-entropy, bce");
