@@ -32,7 +32,7 @@ class SuiteTest {
         columns:
           - {label: Adam, set: {optimizer.name: adam}}
           - {label: SGD, set: {optimizer.name: sgd, optimizer.params: {lr: 0.1}}}
-        metrics: [final_test.accuracy]
+        metrics: [final_test.accuracy, final_test.loss]
         paper: {wide: {Adam: "0.99"}}
         table: out/table.md
         plot: {file: out/acc.png, x: [4.0, 16.0], y: final_test.accuracy, x_label: width, reference: identity}
@@ -45,6 +45,8 @@ class SuiteTest {
     assertTrue(table.contains("| | Adam | SGD |"), table);
     assertTrue(table.matches("(?s).*\\| wide \\| 0\\.\\d{4} ± 0\\.\\d{4} \\[-?\\d\\.\\d{4}, \\d\\.\\d{4}\\] \\(n=2\\) \\(paper 0\\.99\\) \\|.*"),
         table);
+    // the paper's number is the headline metric's: once, not beside the loss
+    assertEquals(1, table.split("\\(paper 0\\.99\\)", -1).length - 1, table);
     // the per-seed values beside the table, one row per run
     assertEquals(9, Files.readAllLines(dir.resolve("out/table.csv")).size());
     long runs;

@@ -14,7 +14,7 @@ import java.util.Map;
  * @param columns table columns, likewise
  * @param set     overrides applied to every cell first
  * @param metric  a path into summary.json, e.g. {@code final_test.accuracy}
- * @param paper   optional reference values: row label -> column label -> text shown beside ours (with its
+ * @param paper   optional reference values of the first metric: row label -> column label -> text shown beside ours (with its
  *                convention, e.g. "87.3 ± 0.2 std")
  * @param paperSource where the paper numbers come from (table, page), printed under the table
  * @param baseline optional column label: every other column gets its paired difference to it (same seeds)

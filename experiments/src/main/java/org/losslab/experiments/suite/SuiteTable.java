@@ -21,6 +21,8 @@ final class SuiteTable {
         .append("Student's t] over seeds ").append(s.seeds()).append(" (n = runs finished)")
         .append(s.table() == null ? "" : "; every run's value is in " + csvName(s)).append(".\n\n");
     for (String metric : s.metrics()) {
+      // the paper's numbers are of the suite's first (headline) metric; beside a second metric they would mislead
+      boolean headline = metric.equals(s.metrics().get(0));
       sb.append("**").append(metric).append("**\n\n| |");
       for (SuiteSpec.Cell c : s.columns()) sb.append(' ').append(c.label()).append(" |");
       sb.append("\n|---|");
@@ -40,14 +42,17 @@ final class SuiteTable {
           sb.append(' ').append(cell(v));
           // A diverged run has no final metric to average; say so rather than leave the cell looking untried.
           if (diverged > 0) sb.append(v.isEmpty() ? "" : ";").append(" diverged in ").append(diverged);
-          String paper = s.paper() == null || s.paper().get(r.label()) == null ? null : s.paper().get(r.label()).get(c.label());
+          String paper = !headline || s.paper() == null || s.paper().get(r.label()) == null ? null
+              : s.paper().get(r.label()).get(c.label());
           if (paper != null) sb.append(" (paper ").append(paper).append(')');
           sb.append(" |");
         }
         sb.append('\n');
       }
       sb.append('\n');
-      if (s.paperSource() != null && s.paper() != null) sb.append("Paper numbers: ").append(s.paperSource().strip()).append("\n\n");
+      if (headline && s.paperSource() != null && s.paper() != null) {
+        sb.append("Paper numbers (beside ").append(metric).append(" only): ").append(s.paperSource().strip()).append("\n\n");
+      }
       if (s.baseline() != null && s.columns().size() > 1 && varies(jobs, results, metric)) sb.append(paired(s, jobs, results, metric));
     }
     return sb.toString();
