@@ -139,12 +139,14 @@ public final class HeadProxy {
 
     @Override
     public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask, boolean average) {
-      throw new UnsupportedOperationException("a head objective is evaluated through its gradient pass only");
+      computeGradient(labels, preOutput, activationFn, mask);
+      return value;
     }
 
     @Override
     public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
-      throw new UnsupportedOperationException("a head objective is evaluated through its gradient pass only");
+      // the objective couples the rows (variances over the batch): it has no per-row score to report
+      throw new IllegalStateException("a head objective couples the batch's rows: it has a value, not one score per row");
     }
 
     @Override
