@@ -123,6 +123,8 @@ class RecipeTest {
     String msg = String.format("%s: accuracy %.3f -> %.3f, loss %.4f -> %.4f", name, startAccuracy, accuracy,
         startLoss, endLoss);
     assertTrue(accuracy >= 0.9, msg);
-    assertTrue(endLoss < startLoss - 1e-3 * Math.abs(startLoss), msg);
+    // every built-in loss falls by 80% or more here (z-loss the least, 1.07 -> 0.22): half is a bar a broken
+    // gradient does not clear
+    assertTrue(endLoss < startLoss - 0.5 * Math.abs(startLoss), msg);
   }
 }
