@@ -7,11 +7,23 @@ package org.losslab.core;
  */
 public final class InvalidParameterException extends IllegalArgumentException implements UserFacing {
   private final String parameter;
+  private final String allowed;
 
   /** @param parameter the parameter's name, or null where the message is about the whole parameter set */
   public InvalidParameterException(String message, String parameter, Throwable cause) {
+    this(message, parameter, null, cause);
+  }
+
+  /** @param allowed what the parameter allows (a range such as {@code [0, 1)}, or the choices), or null */
+  public InvalidParameterException(String message, String parameter, String allowed, Throwable cause) {
     super(message, cause);
     this.parameter = parameter;
+    this.allowed = allowed != null ? allowed : cause instanceof InvalidParameterException p ? p.allowed : null;
+  }
+
+  /** What the parameter allows, or null where that is not one set (an unknown parameter, a combination). */
+  public String allowed() {
+    return allowed;
   }
 
   /** The offending parameter's name, or null. */

@@ -122,6 +122,6 @@ public record ParamSpec(String name, Type type, Object defaultValue, double min,
   }
 
   private IllegalArgumentException bad(Object raw, String why) {
-    return new InvalidParameterException("parameter '" + name + "' = " + raw + " is invalid: " + why, name, null);
+    return new InvalidParameterException("parameter '" + name + "' = " + raw + " is invalid: " + why, name, range(), null);
   }
 }

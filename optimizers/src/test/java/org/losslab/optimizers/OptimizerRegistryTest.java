@@ -117,6 +117,10 @@ class OptimizerRegistryTest {
     assertTrue(msg.contains("'" + param + "'"), msg);
     assertTrue(msg.contains(range), msg);
     assertTrue(msg.startsWith(optimizer + ":"), msg);
+    // the same facts as fields, so callers need not read the message
+    org.losslab.core.InvalidParameterException typed = org.junit.jupiter.api.Assertions.assertInstanceOf(
+        org.losslab.core.InvalidParameterException.class, e);
+    assertTrue(param.equals(typed.parameter()) && typed.allowed().startsWith(range.substring(0, 2)), typed.allowed());
   }
 
   @Test
