@@ -11,8 +11,9 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The sharpness of the training loss at the current parameters: its largest Hessian eigenvalue (in magnitude),
- * by power iteration on Hessian-vector products taken as central differences of gradients,
+ * The sharpness of the training loss at the current parameters: its largest Hessian eigenvalue (the top positive
+ * curvature; see {@link #largestEigenvalue}), by power iteration on Hessian-vector products taken as central
+ * differences of gradients,
  * Hv = (g(w + h v) - g(w - h v)) / (2h), on a fixed batch of samples. SAM's claim is about flat minima; this
  * lets a table put the number beside the accuracy.
  *
@@ -60,26 +61,52 @@ public final class Sharpness {
           org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, offset + s.length())).assign(0);
     }
     Nd4j.getRandom().setSeed(seed);
-    INDArray v = Nd4j.randn(w0.dataType(), w0.shape()).muli(mask);
-    v.divi(v.norm2Number());
+    INDArray start = Nd4j.randn(w0.dataType(), w0.shape()).muli(mask);
     double h = w0.dataType().width() == 8 ? 1e-5 : 1e-3;
+    try {
+      return largestEigenvalue(v -> {
+        INDArray hv = gradientAt(net, w0.add(v.mul(h)), batch, seed).subi(gradientAt(net, w0.sub(v.mul(h)), batch, seed)).divi(2 * h);
+        return hv.muli(mask);
+      }, start, iterations);
+    } finally {
+      net.params().assign(w0);
+    }
+  }
+
+  /**
+   * The largest (algebraic) eigenvalue of a symmetric operator by power iteration: the iteration finds the eigenvalue
+   * of largest magnitude; when that is negative (a saddle, or a run far from a minimum), a second iteration on
+   * H - lambda I, whose eigenvalues are then all >= 0, finds lambda_max - lambda. SAM's claim is about the top positive
+   * curvature, which the magnitude alone would miss.
+   *
+   * @param hessian    v -> H v
+   * @param start      the start vector (normalised here)
+   * @param iterations at most this many iterations per run; each run stops when its estimate changes by < 1e-4
+   */
+  static Estimate largestEigenvalue(java.util.function.UnaryOperator<INDArray> hessian, INDArray start, int iterations) {
+    Estimate magnitude = power(hessian, start, iterations, 0);
+    if (!(magnitude.topEigenvalue() < 0)) return magnitude;
+    double shift = magnitude.topEigenvalue();
+    Estimate shifted = power(hessian, start, iterations, shift);
+    return new Estimate(shifted.topEigenvalue() + shift, magnitude.iterations() + shifted.iterations(), shifted.lastRelativeChange());
+  }
+
+  /** Power iteration on H - shift I from {@code start}: its dominant eigenvalue (of largest magnitude). */
+  private static Estimate power(java.util.function.UnaryOperator<INDArray> hessian, INDArray start, int iterations, double shift) {
+    INDArray v = start.div(start.norm2Number());
     double lambda = Double.NaN;
     double change = Double.NaN;
     int it = 0;
-    try {
-      while (it < iterations) {
-        INDArray hv = gradientAt(net, w0.add(v.mul(h)), batch, seed).subi(gradientAt(net, w0.sub(v.mul(h)), batch, seed)).divi(2 * h);
-        hv.muli(mask);
-        double next = v.mul(hv).sumNumber().doubleValue();
-        it++;
-        change = Double.isNaN(lambda) ? Double.NaN : Math.abs(next - lambda) / Math.max(1e-12, Math.abs(next));
-        lambda = next;
-        double norm = hv.norm2Number().doubleValue();
-        if (norm == 0 || change < 1e-4) break;
-        v = hv.divi(norm);
-      }
-    } finally {
-      net.params().assign(w0);
+    while (it < iterations) {
+      INDArray hv = hessian.apply(v);
+      if (shift != 0) hv.subi(v.mul(shift));
+      double next = v.mul(hv).sumNumber().doubleValue();
+      it++;
+      change = Double.isNaN(lambda) ? Double.NaN : Math.abs(next - lambda) / Math.max(1e-12, Math.abs(next));
+      lambda = next;
+      double norm = hv.norm2Number().doubleValue();
+      if (norm == 0 || change < 1e-4) break;
+      v = hv.divi(norm);
     }
     return new Estimate(lambda, it, change);
   }
