@@ -38,7 +38,10 @@ public final class RotatedDomains {
   public static DataSplits build(Dataset all, List<Double> angles, List<Double> train, List<Double> test, int perDomain,
                                  long seed) {
     if (angles.isEmpty()) throw new IllegalArgumentException("angles: at least one angle is needed");
-    if (angles.stream().distinct().count() != angles.size()) throw new IllegalArgumentException("angles: " + angles + " repeats an angle");
+    if (angles.stream().distinct().count() != angles.size()) {
+      throw new IllegalArgumentException("angles: " + String.join(", ", angles.stream().map(RotatedDomains::fmt).toList())
+          + " repeats an angle");
+    }
     for (double a : train) checkMember("train_domains", a, angles);
     for (double a : test) checkMember("test_domains", a, angles);
     if (train.isEmpty()) throw new IllegalArgumentException("train_domains: at least one training domain is needed");
@@ -123,7 +126,10 @@ public final class RotatedDomains {
   }
 
   private static void checkMember(String key, double a, List<Double> angles) {
-    if (!angles.contains(a)) throw new IllegalArgumentException(key + ": " + fmt(a) + " is not one of the angles " + angles);
+    if (!angles.contains(a)) {
+      throw new IllegalArgumentException(key + ": " + fmt(a) + " is not one of the angles "
+          + String.join(", ", angles.stream().map(RotatedDomains::fmt).toList()) + " (set by 'angles')");
+    }
   }
 
   static String fmt(double a) {
