@@ -248,7 +248,7 @@ class RunCommandsTest {
     Map<?, ?> est = (Map<?, ?>) summary(sharpRun).get("sharpness");
     // its accuracy is SharpnessTest's (against the whole Hessian); here: it ran on the asked-for subset and budget
     assertTrue(Double.isFinite(((Number) est.get("top_hessian_eigenvalue")).doubleValue()) && ((Number) est.get("samples")).intValue() == 64
-        && ((Number) est.get("iterations")).intValue() <= 5, est.toString());
+        && ((Number) est.get("iterations")).intValue() <= 2 * 5, est.toString()); // per run: a shifted second run when needed
     assertTrue(resolved.contains("base: sgd") && resolved.contains("momentum: 0.9") && resolved.contains("nesterov: false"), resolved);
     for (String[] c : List.of(new String[] {"{name: sam, params: {base: frugal}}", "parameter 'base' = frugal is invalid: allowed: one of sgd, adam, adamw, lion"},
         new String[] {"{name: asam, params: {base: adam, rho: -1}}", "asam: parameter 'rho' = -1 is invalid"},

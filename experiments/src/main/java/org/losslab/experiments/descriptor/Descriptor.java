@@ -53,7 +53,11 @@ public record Descriptor(String name, String description, Data data, Model model
                            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
                            SharpnessMeasure sharpness) {}
 
-  /** The largest Hessian eigenvalue of the training loss at the end, by power iteration on {@code samples} training rows. */
+  /**
+   * The largest Hessian eigenvalue of the training loss at the end, by power iteration on {@code samples} training
+   * rows; {@code iterations} bounds each power iteration (a second, shifted one runs when the dominant eigenvalue is
+   * negative, so the summary may report up to twice as many).
+   */
   public record SharpnessMeasure(Integer samples, Integer iterations) {}
 
   public record EarlyStopping(String metric, String mode, Integer patience, Double minDelta) {}
