@@ -69,7 +69,7 @@ public final class HeadProxy {
   public StepContext.HeadGradient run(INDArray features, INDArray labels, StepContext.HeadObjective objective, List<ParamTensor> tensors) {
     StepContext.Head head = head();
     loss.arm(objective, head, labels);
-    INDArray flat = vector(net.params());
+    INDArray flat = ParameterTable.vector(net.params());
     if (out == null || out.length() != flat.length() || out.dataType() != flat.dataType()) out = flat.ulike();
     out.assign(0);
     if (below == null) {
@@ -79,13 +79,13 @@ public final class HeadProxy {
       }
       loss.computeGradient(null, z, Activation.IDENTITY.getActivationFunction(), null);
     } else {
-      vector(below.params()).assign(flat.get(NDArrayIndex.interval(0, prefix)));
+      ParameterTable.vector(below.params()).assign(flat.get(NDArrayIndex.interval(0, prefix)));
       // DL4J checks that labels are shaped like the loss layer's input: the real labels go to the objective directly
       if (placeholder == null || placeholder.size(0) != features.size(0) || placeholder.dataType() != flat.dataType()) {
         placeholder = org.nd4j.linalg.factory.Nd4j.zeros(flat.dataType(), features.size(0), head.weight().size(0));
       }
       Pair<org.deeplearning4j.nn.gradient.Gradient, INDArray> pair = below.calculateGradients(features, placeholder, null, null);
-      out.get(NDArrayIndex.interval(0, prefix)).assign(vector(pair.getFirst().gradient()));
+      out.get(NDArrayIndex.interval(0, prefix)).assign(ParameterTable.vector(pair.getFirst().gradient()));
     }
     // the head's block: W ([nIn, nOut], Fortran order in the flat vector) then b
     var outLayer = net.getOutputLayer();
@@ -97,10 +97,6 @@ public final class HeadProxy {
     }
     ParameterTable.zeroStatistics(tensors, flat, out);
     return new StepContext.HeadGradient(loss.value, out);
-  }
-
-  private static INDArray vector(INDArray flat) {
-    return flat.rank() == 1 ? flat : flat.reshape(flat.length());
   }
 
   /**

@@ -1,10 +1,6 @@
 package org.losslab.training;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.losslab.optimizers.ParamRole;
-import org.losslab.optimizers.ParamTensor;
 import org.losslab.optimizers.ParameterTable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -50,16 +46,8 @@ public final class Sharpness {
   public static Estimate topEigenvalue(MultiLayerNetwork net, DataSet batch, int iterations, long seed) {
     if (iterations < 1) throw new IllegalArgumentException("iterations must be >= 1, got " + iterations);
     INDArray w0 = net.params().dup();
-    List<INDArray> statistics = new ArrayList<>();
-    for (ParamTensor t : ParameterTable.of(net)) if (t.role() == ParamRole.STATISTIC) statistics.add(t.param());
-    INDArray mask = Nd4j.onesLike(w0);
-    INDArray flat = net.params();
-    for (INDArray s : statistics) {
-      // the statistic's view lies inside the flat vector: find its offset there to zero its part of v
-      long offset = s.offset() - flat.offset();
-      mask.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
-          org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, offset + s.length())).assign(0);
-    }
+    // BatchNorm's running statistics are not parameters of the loss: v never moves them
+    INDArray mask = ParameterTable.zeroStatistics(ParameterTable.of(net), net.params(), Nd4j.onesLike(w0));
     Nd4j.getRandom().setSeed(seed);
     INDArray start = Nd4j.randn(w0.dataType(), w0.shape()).muli(mask);
     double h = w0.dataType().width() == 8 ? 1e-5 : 1e-3;
