@@ -84,4 +84,16 @@ public interface Optimizer {
    * the nominal value for its projected matrices; a run's summary reports the measured bytes.
    */
   double stateFloatsPerParam();
+
+  /**
+   * A sentence added to the refusal when a model's weights, gradients and this optimizer's state do not fit in
+   * the memory left (the window of M-FAC says which m would fit), or null.
+   *
+   * @param params    trainable parameters of the model
+   * @param width     bytes per float of the model's data type
+   * @param freeBytes what the JVM has free
+   */
+  default String memoryAdvice(long params, int width, long freeBytes) {
+    return null;
+  }
 }

@@ -84,7 +84,7 @@ public final class ParameterTable {
   }
 
   /** The flat vector as rank 1 (DL4J keeps it as a [1, n] row or as [n]); a view, never a copy. */
-  static INDArray vector(INDArray flat) {
+  public static INDArray vector(INDArray flat) {
     return flat.rank() == 1 ? flat : flat.reshape(flat.length());
   }
 }

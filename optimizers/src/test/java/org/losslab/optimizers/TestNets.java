@@ -76,7 +76,7 @@ public final class TestNets {
       @Override
       public void onGradientCalculation(Model model) {
         if (!bound) {
-          tu.bind(ParameterTable.of(net));
+          tu.bind(ParameterTable.vector(net.params()), ParameterTable.vector(net.getFlattenedGradients()), ParameterTable.of(net));
           bound = true;
         }
         tu.step(net.getInputMiniBatchSize(), net.getIterationCount(), net.getEpochCount());

@@ -38,13 +38,22 @@ public final class MemoryBudget {
    * @param heap   whether the bytes are also held on the Java heap while being built (generated data)
    */
   public static void check(String what, double bytes, boolean heap) {
+    check(what, bytes, heap, free -> null);
+  }
+
+  /**
+   * @param advice given the free bytes, a sentence on what would fit (or null), placed before how to raise the limit
+   */
+  public static void check(String what, double bytes, boolean heap, java.util.function.LongFunction<String> advice) {
     long offHeap = offHeapAvailable();
     long limit = heap ? Math.min(offHeap, heapAvailable()) : offHeap;
     if (bytes > limit) {
+      String hint = advice.apply(limit);
       throw new InsufficientMemoryException(String.format(Locale.ROOT,
-          "%s needs at least %s, but this JVM has %s free %s; make it smaller, or give the JVM more memory "
+          "%s needs at least %s, but this JVM has %s free %s; %smake it smaller, or give the JVM more memory "
               + "(LOSSLAB_JAVA_OPTS=\"-Xmx.. -Dorg.bytedeco.javacpp.maxbytes=..\")",
-          what, human(bytes), human(limit), heap ? "(heap and off-heap)" : "off-heap (org.bytedeco.javacpp.maxbytes)"));
+          what, human(bytes), human(limit), heap ? "(heap and off-heap)" : "off-heap (org.bytedeco.javacpp.maxbytes)",
+          hint == null ? "" : hint + "; "));
     }
   }
 

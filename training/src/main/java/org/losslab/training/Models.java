@@ -128,8 +128,10 @@ public final class Models {
       params += c.getLayer().initializer().numParams(c);
     }
     double arrays = 2 + optimizer.stateFloatsPerParam(); // weights, gradients, optimizer state per parameter
+    final long n = params;
     MemoryBudget.check(String.format(java.util.Locale.ROOT, "the model (%,d parameters x %.1f arrays of %s)", params, arrays,
-        conf.getDataType()), (double) params * arrays * conf.getDataType().width(), false);
+        conf.getDataType()), (double) params * arrays * conf.getDataType().width(), false,
+        free -> optimizer.memoryAdvice(n, conf.getDataType().width(), free));
   }
 
   /** A DL4J activation by its lower-case name; fails with the allowed names. */

@@ -87,7 +87,7 @@ final class StepHookListener extends BaseTrainingListener {
     }
     List<ParamTensor> tensors = ParameterTable.of(net);
     statistics = tensors.stream().filter(t -> t.role() == ParamRole.STATISTIC).map(ParamTensor::gradient).toList();
-    if (tensorUpdater != null) tensorUpdater.bind(tensors);
+    if (tensorUpdater != null) tensorUpdater.bind(ParameterTable.vector(net.params()), ParameterTable.vector(grad), tensors);
     viewsOf = grad;
   }
 

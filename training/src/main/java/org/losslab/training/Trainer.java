@@ -320,7 +320,10 @@ public final class Trainer {
     throw new IllegalArgumentException("unknown early-stopping metric '" + name + "'");
   }
 
-  /** The scheduled learning rate of the last step, from the first updater that has one (FRUGAL's matrices carry NoOp). */
+  /**
+   * The scheduled learning rate of the last step, from the first updater that has one (FRUGAL's matrices carry NoOp),
+   * else from the tensor updater (M-FAC's tensors all carry NoOp).
+   */
   private double currentLearningRate() {
     for (int i = 0; i < net.getnLayers(); i++) {
       if (!(net.getLayer(i).conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseLayer bl)) continue;
@@ -328,7 +331,7 @@ public final class Trainer {
         if (u != null && u.hasLearningRate()) return u.getLearningRate((int) Math.max(0, state.step - 1), state.epoch);
       }
     }
-    return Double.NaN;
+    return tensorUpdater == null ? Double.NaN : tensorUpdater.learningRate(Math.max(0, state.step - 1), state.epoch);
   }
 
   /** Bytes of optimizer state held now: DL4J's updater state plus the tensor updater's (FRUGAL). */

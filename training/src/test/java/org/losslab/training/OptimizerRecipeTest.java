@@ -31,17 +31,18 @@ class OptimizerRecipeTest {
   static final double FRACTION = 0.1;
 
   /** Learning rates (and friends) sensible for this problem, per optimizer. */
-  static final Map<String, Map<String, Object>> RECIPES = Map.of(
-      "sgd", Map.of("lr", 0.1, "momentum", 0.9),
-      "adam", Map.of("lr", 0.02),
-      "adamw", Map.of("lr", 0.02, "weight_decay", 0.01),
-      "lion", Map.of("lr", 0.03, "weight_decay", 0.1),           // its sign step moves every weight by lr: 25 steps need 0.03
-      "lion-l2", Map.of("lr", 0.1, "weight_decay", 0.1),         // each tensor moves lr in l2 norm
-      "lion-lp", Map.of("lr", 0.04, "p", 1.5, "weight_decay", 0.1),
-      "frugal", Map.of("lr", 0.02, "update_gap", 10),
-      "sam", Map.of("base", "sgd", "lr", 0.1, "momentum", 0.9),
-      "asam", Map.of("base", "sgd", "lr", 0.1, "momentum", 0.9, "rho", 0.5),
-      "udim", Map.of("base", "adam", "lr", 0.02, "rho_x", 0.5, "lambda", 1.0, "warmup", 0.2));
+  static final Map<String, Map<String, Object>> RECIPES = Map.ofEntries(
+      Map.entry("sgd", Map.of("lr", 0.1, "momentum", 0.9)),
+      Map.entry("adam", Map.of("lr", 0.02)),
+      Map.entry("adamw", Map.of("lr", 0.02, "weight_decay", 0.01)),
+      Map.entry("lion", Map.of("lr", 0.03, "weight_decay", 0.1)),           // its sign step moves every weight by lr: 25 steps need 0.03
+      Map.entry("lion-l2", Map.of("lr", 0.1, "weight_decay", 0.1)),         // each tensor moves lr in l2 norm
+      Map.entry("lion-lp", Map.of("lr", 0.04, "p", 1.5, "weight_decay", 0.1)),
+      Map.entry("frugal", Map.of("lr", 0.02, "update_gap", 10)),
+      Map.entry("sam", Map.of("base", "sgd", "lr", 0.1, "momentum", 0.9)),
+      Map.entry("asam", Map.of("base", "sgd", "lr", 0.1, "momentum", 0.9, "rho", 0.5)),
+      Map.entry("udim", Map.of("base", "adam", "lr", 0.02, "rho_x", 0.5, "lambda", 1.0, "warmup", 0.2)),
+      Map.entry("mfac", Map.of("lr", 0.1, "m", 8, "damp", 1e-2)));  // F^-1 g is about (m/||g||^2) g here: lr 0.1 is an SGD step of ~1
 
   @BeforeAll
   static void doublePrecision() {
