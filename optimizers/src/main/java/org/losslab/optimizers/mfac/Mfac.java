@@ -65,8 +65,9 @@ public final class Mfac implements Optimizer {
     // weights and gradients (2), the step's gradient copy and IHVP (2), momentum: what stays whatever m is
     double fixed = perFloatRow * (4 + (cfg.momentum() > 0 ? 1 : 0));
     long fits = (long) Math.floor((freeBytes - fixed) / perFloatRow);
-    String window = String.format(Locale.ROOT, "M-FAC's window alone is m x d = %,d x %,d floats = %.1f MB", cfg.m(), params,
-        cfg.m() * perFloatRow / 1e6);
+    double bytes = cfg.m() * perFloatRow;
+    String window = String.format(Locale.ROOT, "M-FAC's window alone is m x d = %,d x %,d floats = %s", cfg.m(), params,
+        bytes >= 1e9 ? String.format(Locale.ROOT, "%.1f GB", bytes / 1e9) : String.format(Locale.ROOT, "%.1f MB", bytes / 1e6));
     return fits >= 1 ? window + "; the largest window that fits is m = " + fits
         : window + "; not even m = 1 fits beside the model";
   }
