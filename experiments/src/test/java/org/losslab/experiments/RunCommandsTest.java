@@ -214,6 +214,22 @@ class RunCommandsTest {
   }
 
   @Test
+  void mfacParametersAndWindowsThatCannotFitAreRefusedBeforeTraining(@TempDir Path dir) throws Exception {
+    String mfac = CliTest.replaceOnce(GOOD, "name: adam", "name: mfac");
+    CliTest.assertBadInput(dir, CliTest.replaceOnce(mfac, "lr: 0.01", "lr: 0.01\n    m: 0"),
+        "parameter 'm' = 0 is invalid: allowed range [1, 4096]");
+    CliTest.assertBadInput(dir, CliTest.replaceOnce(mfac, "lr: 0.01", "lr: 0.01\n    damp: 0"),
+        "parameter 'damp' = 0 is invalid: allowed range (0, inf]");
+    CliTest.assertBadInput(dir, CliTest.replaceOnce(mfac, "lr: 0.01", "lr: -1"),
+        "parameter 'lr' = -1 is invalid: allowed range (0, inf]");
+    // 4,096 gradients of 4.0e8 parameters (a 100,000-wide layer on 4,000 inputs): 6.6 TB of window
+    String big = CliTest.replaceOnce(CliTest.replaceOnce(CliTest.replaceOnce(mfac, "lr: 0.01", "lr: 0.01\n    m: 4096"),
+        "hidden: [8, 4]", "hidden: [100000]"), "dims: 4", "dims: 4000");
+    CliTest.assertBadInput(dir, big, "d.yaml:14: key 'optimizer.params.m': the model (400,400,003 parameters x 4100.0 arrays");
+    CliTest.assertBadInput(dir, big, "M-FAC's window alone is m x d = 4,096 x 400,400,003 floats = 6560.2 GB");
+  }
+
+  @Test
   void aTruncatedDataFileIsNamedWithTheCause(@TempDir Path dir) throws Exception {
     Path data = Files.createDirectories(dir.resolve("fmnist"));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();

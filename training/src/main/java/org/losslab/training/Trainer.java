@@ -240,9 +240,10 @@ public final class Trainer {
       }
       // A run resumed from its last epoch's checkpoint trains nothing more, but still reports its test metrics.
       if (lastTest == null && testBatches != null && state.epoch > 0) lastTest = evaluator.evaluate(net, test, testBatches);
-    } catch (NonFiniteLossException e) {
-      // The bad step's update was never applied, but its forward pass may have touched loss state: the
-      // checkpoint on disk (the last written before it) is the last good one, and it is not overwritten.
+    } catch (NonFiniteLossException | org.losslab.optimizers.NumericalBreakdownException e) {
+      // The bad step's update was never applied (an optimizer's breakdown, M-FAC's, is thrown inside the step
+      // before its update), but its forward pass may have touched loss state: the checkpoint on disk (the last
+      // written before it) is the last good one, and it is not overwritten.
       return result("diverged", e.getMessage() + (lastCheckpointStep < 0 ? "; no checkpoint was written before it"
           : "; last good checkpoint at step " + lastCheckpointStep), history, lastTest);
     }

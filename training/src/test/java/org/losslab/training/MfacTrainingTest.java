@@ -132,4 +132,31 @@ class MfacTrainingTest {
     assertTrue(e.getMessage().contains("M-FAC's window alone is m x d = 4,096 x 79,500,010 floats = 1302.5 GB"), e.getMessage());
     assertTrue(e.getMessage().matches("(?s).*the largest window that fits is m = \\d+.*|(?s).*not even m = 1 fits.*"), e.getMessage());
   }
+
+  @Test
+  void aBreakdownInsideTheStepStopsTheRunAsDivergedBeforeItsUpdate() {
+    Optimizer o = mfac(4);
+    Dataset d = TestData.blobs(64, 3, 4, 1.0, 2);
+    MultiLayerNetwork net = mlp(o, LrSchedule.constant(0.02), false, 3);
+    MfacUpdater inner = (MfacUpdater) o.tensorUpdater(LrSchedule.constant(0.02), 3);
+    INDArray[] before = new INDArray[1];
+    org.losslab.optimizers.TensorUpdater failing = new org.losslab.optimizers.TensorUpdater() {
+      @Override public void bind(List<ParamTensor> tensors) {}
+      @Override public void bind(INDArray p, INDArray g, List<ParamTensor> t) { inner.bind(p, g, t); }
+      @Override public void step(int batchSize, long iteration, int epoch) {
+        if (iteration == 2) {
+          before[0] = net.params().dup();
+          throw new org.losslab.optimizers.NumericalBreakdownException("the m x m system broke");
+        }
+        inner.step(batchSize, iteration, epoch);
+      }
+      @Override public long stateBytes() { return inner.stateBytes(); }
+      @Override public Map<String, INDArray> state() { return inner.state(); }
+      @Override public void restoreState(Map<String, INDArray> s) { inner.restoreState(s); }
+    };
+    TrainResult r = new Trainer(net, o.strategy(), failing, TrainerConfig.of(3, 16, 3)).fit(d, null, null);
+    assertEquals("diverged", r.status());
+    assertTrue(r.message().contains("the m x m system broke"), r.message());
+    assertEquals(before[0], net.params(), "the failing step changed no weight");
+  }
 }

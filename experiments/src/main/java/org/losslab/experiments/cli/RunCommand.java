@@ -87,7 +87,7 @@ final class RunCommand implements Callable<Integer> {
   /** A size refused after the data were read still names the descriptor's file, line and key that set it. */
   private UserError located(RuntimeException e) {
     String key = e.getMessage().startsWith("data set") ? "data.options" : e.getMessage().contains("convolution") ? "model.kernel"
-        : "model.hidden";
+        : e.getMessage().contains("M-FAC's window") ? "optimizer.params.m" : "model.hidden";
     int line = 0;
     try {
       var loc = org.losslab.experiments.descriptor.YamlLocations.of(java.nio.file.Files.readString(descriptor));

@@ -15,15 +15,10 @@ package org.losslab.optimizers.mfac;
 final class DampedGram {
   private DampedGram() {}
 
-  /** Thrown when K is not positive definite in floating point: the gradients' rounding swamped m lambda. */
-  static final class NotPositiveDefiniteException extends ArithmeticException {
-    NotPositiveDefiniteException(String message) {
-      super(message);
-    }
-  }
-
   /**
    * Lower-triangular L with L L^T = gram + shift I, row-major m x m (the upper triangle is left zero).
+   * Throws {@link org.losslab.optimizers.NumericalBreakdownException} when K is not positive definite in floating
+   * point (the gradients' rounding swamped m lambda).
    *
    * @param gram  G G^T, row-major, symmetric (only its lower triangle is read)
    * @param shift m lambda
@@ -38,7 +33,7 @@ final class DampedGram {
         for (int k = 0; k < j; k++) s -= l[ri + k] * l[rj + k];
         if (i == j) {
           if (!(s > 0)) {
-            throw new NotPositiveDefiniteException(String.format(java.util.Locale.ROOT,
+            throw new org.losslab.optimizers.NumericalBreakdownException(String.format(java.util.Locale.ROOT,
                 "the damped Gram matrix G G^T + m*lambda*I lost positive definiteness at pivot %d (value %.3g, "
                     + "shift m*lambda = %.3g): the gradients' rounding error exceeds the dampening", i, s, shift));
           }

@@ -93,7 +93,12 @@ public final class MfacUpdater implements TensorUpdater {
       long[] s = statistics.get(i);
       grad.get(NDArrayIndex.interval(s[0], s[0] + s[1])).assign(kept.get(i));
     }
-    window.pushAndMultiply(g, u);
+    try {
+      window.pushAndMultiply(g, u);
+    } catch (org.losslab.optimizers.NumericalBreakdownException e) {
+      throw new org.losslab.optimizers.NumericalBreakdownException("M-FAC at step " + iteration + ": " + e.getMessage()
+          + "; raise damp (now " + cfg.damp() + ") or lower the learning rate");
+    }
     INDArray direction = u;
     if (v != null) {
       v.muli(cfg.momentum()).addi(u.muli(1 - cfg.momentum()));
