@@ -331,7 +331,9 @@ public final class Checkpoint {
 
   /** The layout of loss-state.bin and optimizer-state.bin: a count, then (key, array) pairs. */
   static void writeArrays(Path file, Map<String, INDArray> arrays) throws IOException {
-    try (OutputStream os = Files.newOutputStream(file); DataOutputStream out = new DataOutputStream(os)) {
+    // buffered: Nd4j.write emits an array element by element (unbuffered, M-FAC's 26 MB window took 14 s)
+    try (OutputStream os = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+         DataOutputStream out = new DataOutputStream(os)) {
       out.writeInt(arrays.size());
       for (Map.Entry<String, INDArray> e : arrays.entrySet()) {
         out.writeUTF(e.getKey());
@@ -342,7 +344,8 @@ public final class Checkpoint {
 
   private static Map<String, INDArray> readArrays(Path file) {
     Map<String, INDArray> m = new LinkedHashMap<>();
-    try (InputStream is = Files.newInputStream(file); DataInputStream in = new DataInputStream(is)) {
+    try (InputStream is = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16);
+         DataInputStream in = new DataInputStream(is)) {
       int n = in.readInt();
       for (int i = 0; i < n; i++) {
         String key = in.readUTF();

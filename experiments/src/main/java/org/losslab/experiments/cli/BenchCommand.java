@@ -16,10 +16,10 @@ import picocli.CommandLine.Parameters;
     + "WHAT: loop (losslab's trainer vs DL4J fit(), with and without losslab's layers for CNNs, and PyTorch at 1 and 2 "
     + "threads, with GFLOP/s against the measured GEMM peak; --descriptor experiments/bench/cnn-small.yaml for the small CNN), losses (each robust loss vs MCXENT), "
     + "optimizers (each optimizer vs Adam), sam (SAM and ASAM vs their base, SGD momentum), udim (UDIM and SAM vs ERM with "
-    + "Adam), frugal (FRUGAL's projections "
+    + "Adam), mfac (M-FAC with m = 8..512 vs SGD momentum, with the extra time per step), frugal (FRUGAL's projections "
     + "vs AdamW, with state bytes).")
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "WHAT", description = "loop, losses, optimizers, sam, udim or frugal")
+  @Parameters(paramLabel = "WHAT", description = "loop, losses, optimizers, sam, udim, mfac or frugal")
   String what;
 
   @Option(names = "--descriptor", description = "the job to time (default: experiments/quickstart.yaml)")
@@ -69,12 +69,17 @@ final class BenchCommand implements Callable<Integer> {
             ArmBenchmark.udim(), rounds, System.out);
         return null;
       });
+      case "mfac" -> data.withData(() -> {
+        ArmBenchmark.run(descriptor, overrides, "sgd momentum", List.of("optimizer.name=sgd",
+            "optimizer.params={lr: 0.1, momentum: 0.9}"), ArmBenchmark.mfac(), rounds, System.out);
+        return null;
+      });
       case "frugal" -> data.withData(() -> {
         ArmBenchmark.run(descriptor, overrides, "adamw", List.of("optimizer.name=adamw", "optimizer.params={lr: 0.001}"),
             ArmBenchmark.frugal(), rounds, System.out);
         return null;
       });
-      default -> throw new UserError("unknown benchmark '" + what + "'; known: loop, losses, optimizers, sam, udim, frugal");
+      default -> throw new UserError("unknown benchmark '" + what + "'; known: loop, losses, optimizers, sam, udim, mfac, frugal");
     }
     return 0;
   }

@@ -24,6 +24,9 @@ public final class GradientWindow {
   private final double damp;
   private final INDArray grads;
   private final double[] gram;
+  /** Working arrays of the two passes over the window (G g and G^T c), allocated once. */
+  private final INDArray dots;
+  private final INDArray back;
   private double[] factor;
   private int last;
   private long pushes;
@@ -41,6 +44,8 @@ public final class GradientWindow {
     this.damp = damp;
     this.grads = Nd4j.zeros(dtype, m, d);
     this.gram = new double[m * m];
+    this.dots = Nd4j.zeros(dtype, m);
+    this.back = Nd4j.zeros(dtype, d, 1);
     this.factor = DampedGram.factor(gram, m, m * damp);
   }
 
@@ -63,33 +68,33 @@ public final class GradientWindow {
    * {@code out} (the reference's {@code update_mul}: one product G g serves both).
    */
   public void pushAndMultiply(INDArray g, INDArray out) {
-    double[] dots = replaceOldest(g);
-    InverseFisher.apply(grads, factor, m, damp, g, dots, out);
+    double[] q = replaceOldest(g);
+    InverseFisher.apply(grads, factor, m, damp, g, q, out, back);
   }
 
   /** F^-1 x with the current window. */
   public void multiply(INDArray x, INDArray out) {
-    InverseFisher.apply(grads, factor, m, damp, x, null, out);
+    InverseFisher.apply(grads, factor, m, damp, x, null, out, back);
   }
 
   private double[] replaceOldest(INDArray g) {
     long d = grads.columns();
     if (g.length() != d) throw new IllegalArgumentException("gradient of length " + g.length() + ", window holds " + d);
     grads.getRow(last).assign(g.reshape(grads.getRow(last).shape()));
-    double[] dots = grads.mmul(g.reshape(d, 1)).castTo(DataType.DOUBLE).data().asDouble();
+    double[] q = InverseFisher.dots(grads, g, dots);
     for (int k = 0; k < m; k++) {
-      gram[last * m + k] = dots[k];
-      gram[k * m + last] = dots[k];
+      gram[last * m + k] = q[k];
+      gram[k * m + last] = q[k];
     }
     factor = DampedGram.factor(gram, m, m * damp);
     last = (last + 1) % m;
     pushes++;
-    return dots;
+    return q;
   }
 
-  /** Bytes held: the window in its data type, the Gram matrix and its factor in double. */
+  /** Bytes held: the window and its d-long working array in their data type, the Gram matrix and its factor in double. */
   public long stateBytes() {
-    return grads.length() * grads.dataType().width() + 2L * m * m * Double.BYTES;
+    return (grads.length() + back.length()) * grads.dataType().width() + 2L * m * m * Double.BYTES;
   }
 
   /** A copy of the state: the window, the Gram matrix, the ring position and the push count. */

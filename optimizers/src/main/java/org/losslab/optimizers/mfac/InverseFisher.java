@@ -47,7 +47,7 @@ public final class InverseFisher {
   /** F^-1 x, for a vector x of length d (returned in G's data type, shaped like x). */
   public INDArray multiply(INDArray x) {
     INDArray out = Nd4j.createUninitialized(grads.dataType(), x.shape());
-    apply(grads, factor, m, damp, x, null, out);
+    apply(grads, factor, m, damp, x, null, out, null);
     return out;
   }
 
@@ -86,16 +86,32 @@ public final class InverseFisher {
   }
 
   /**
-   * out = F^-1 x = (x - G^T K^-1 (G x)) / lambda, the one product both algorithms use.
+   * out = F^-1 x = (x - G^T K^-1 (G x)) / lambda, the one product both algorithms use. Both passes over G are
+   * single BLAS-2/3 calls into preallocated arrays: {@code G x} a gemv, {@code G^T c} a gemm with G transposed
+   * (ND4J M2.1's gemv drops the transpose flag, and {@code transpose().mmul} copies G).
    *
-   * @param dots G x when the caller already has it (the window's update computes it), else null
+   * @param dots    G x when the caller already has it (the window's update computes it), else null
+   * @param scratch a dense d x 1 array of G's type for G^T c, or null to allocate one
    */
-  static void apply(INDArray grads, double[] factor, int m, double damp, INDArray x, double[] dots, INDArray out) {
+  static void apply(INDArray grads, double[] factor, int m, double damp, INDArray x, double[] dots, INDArray out,
+                    INDArray scratch) {
     long d = grads.columns();
-    INDArray col = x.reshape(d, 1);
-    double[] c = dots != null ? dots.clone() : grads.mmul(col).castTo(DataType.DOUBLE).data().asDouble();
+    double[] c = dots != null ? dots.clone() : dots(grads, x, null);
     DampedGram.solve(factor, m, c);
-    INDArray back = grads.transpose().mmul(Nd4j.create(c, new long[] {m, 1}, DataType.DOUBLE).castTo(grads.dataType()));
+    INDArray back = scratch != null ? scratch : Nd4j.createUninitialized(grads.dataType(), d, 1);
+    Nd4j.gemm(grads, Nd4j.create(c, new long[] {m, 1}, DataType.DOUBLE).castTo(grads.dataType()), back, true, false, 1.0, 0.0);
     out.assign(x).subi(back.reshape(x.shape())).muli(1.0 / damp);
+  }
+
+  /**
+   * G x, in G's data type (a BLAS gemv; float32 for float networks, as the reference computes it on the GPU),
+   * returned in double for the m x m algebra.
+   *
+   * @param into an m-vector of G's type to write into, or null
+   */
+  static double[] dots(INDArray grads, INDArray x, INDArray into) {
+    INDArray q = into != null ? into : Nd4j.createUninitialized(grads.dataType(), grads.rows());
+    Nd4j.getBlasWrapper().level2().gemv('c', 'N', 1.0, grads, x.reshape(x.length()), 0.0, q);
+    return q.castTo(DataType.DOUBLE).toDoubleVector();
   }
 }

@@ -81,7 +81,8 @@ public final class MfacUpdater implements TensorUpdater {
     if (window == null) throw new IllegalStateException("M-FAC: step before bind");
     double lr = learningRate(iteration, epoch);
     g.assign(grad).divi(batchSize);
-    if (cfg.weightDecay() > 0) g.addi(params.mul(cfg.weightDecay()));
+    var blas = Nd4j.getBlasWrapper().level1();
+    if (cfg.weightDecay() > 0) blas.axpy(g.length(), cfg.weightDecay(), params, g);
     List<INDArray> kept = new ArrayList<>(statistics.size());
     for (long[] s : statistics) {
       var slots = NDArrayIndex.interval(s[0], s[0] + s[1]);
@@ -104,7 +105,7 @@ public final class MfacUpdater implements TensorUpdater {
       v.muli(cfg.momentum()).addi(u.muli(1 - cfg.momentum()));
       direction = v;
     }
-    params.subi(direction.mul(lr));
+    blas.axpy(params.length(), -lr, direction, params);
     steps++;
   }
 
