@@ -45,7 +45,7 @@ public final class GradientWindow {
     this.grads = Nd4j.zeros(dtype, m, d);
     this.gram = new double[m * m];
     this.dots = Nd4j.zeros(dtype, m);
-    this.back = Nd4j.zeros(dtype, d, 1);
+    this.back = Nd4j.zeros(dtype, d);
     this.factor = DampedGram.factor(gram, m, m * damp);
   }
 
