@@ -328,8 +328,8 @@ public final class BuiltinOptimizers implements OptimizerProvider {
             + "parameter, biases included, before the window (so it enters the curvature, as in the reference)"))
         .note("cost", "1 forward/backward pass per step, plus 2 passes over the m x d window (G g and G^T c) and an m x m "
             + "Cholesky factorization in double precision (O(dm + m^3)); never a d x d matrix")
-        .note("state", "m floats/param for the window, 3 for the step's working vectors (gradient, IHVP, G^T c), 1 more with "
-            + "momentum, and two m x m double matrices: the quickstart MLP (203,530 params) at m = 32 holds 28.5 MB; `bench mfac` and each "
+        .note("state", "m floats/param for the window, 2 for the step's gradient and IHVP, 1 more with momentum, and two "
+            + "m x m double matrices: the quickstart MLP (203,530 params) at m = 32 holds 27.7 MB; `bench mfac` and each "
             + "run's summary give the measured bytes; a window that does not fit is refused before training, with the m that fits")
         .note("cold start", "the window starts as m zero rows and 1/m counts them (the reference's behaviour): after one "
             + "gradient F^-1 g is about (m/||g||^2) g, so early steps are large; use small learning rates (1e-3 to 1e-4)")

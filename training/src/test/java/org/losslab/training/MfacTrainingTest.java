@@ -118,8 +118,8 @@ class MfacTrainingTest {
     Trainer t = Trainer.of(net, o, LrSchedule.constant(3e-3), TrainerConfig.of(1, 32, 2));
     TrainResult r = t.fit(d, null, null);
     long dparams = net.numParams();
-    assertEquals(4L * dparams * (16 + 4) + 2L * 16 * 16 * Double.BYTES, t.optimizerStateBytes(),
-        "window m*d, its G^T c array, gradient copy, IHVP and momentum in float; Gram matrix and factor in double");
+    assertEquals(4L * dparams * (16 + 3) + 2L * 16 * 16 * Double.BYTES, t.optimizerStateBytes(),
+        "window m*d, gradient copy, IHVP and momentum in float; Gram matrix and factor in double");
     assertEquals(3e-3, r.history().get(0).learningRate(), 1e-12, "every tensor has NoOp: the lr comes from M-FAC");
   }
 

@@ -9,8 +9,8 @@ import org.apache.commons.math3.distribution.TDistribution;
  * should); and, for two columns run on the same seeds, the paired difference with its interval and the
  * two-sided paired t-test's p-value.
  */
-record Stats(int n, double mean, double std, double ciLow, double ciHigh) {
-  static Stats of(List<Double> v) {
+public record Stats(int n, double mean, double std, double ciLow, double ciHigh) {
+  public static Stats of(List<Double> v) {
     int n = v.size();
     double mean = v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     if (n < 2) return new Stats(n, mean, Double.NaN, Double.NaN, Double.NaN);

@@ -24,9 +24,8 @@ public final class GradientWindow {
   private final double damp;
   private final INDArray grads;
   private final double[] gram;
-  /** Working arrays of the two passes over the window (G g and G^T c), allocated once. */
+  /** The m-vector G g is written to, allocated once. */
   private final INDArray dots;
-  private final INDArray back;
   private double[] factor;
   private int last;
   private long pushes;
@@ -45,7 +44,6 @@ public final class GradientWindow {
     this.grads = Nd4j.zeros(dtype, m, d);
     this.gram = new double[m * m];
     this.dots = Nd4j.zeros(dtype, m);
-    this.back = Nd4j.zeros(dtype, d);
     this.factor = DampedGram.factor(gram, m, m * damp);
   }
 
@@ -69,12 +67,12 @@ public final class GradientWindow {
    */
   public void pushAndMultiply(INDArray g, INDArray out) {
     double[] q = replaceOldest(g);
-    InverseFisher.apply(grads, factor, m, damp, g, q, out, back);
+    InverseFisher.apply(grads, factor, m, damp, g, q, out);
   }
 
   /** F^-1 x with the current window. */
   public void multiply(INDArray x, INDArray out) {
-    InverseFisher.apply(grads, factor, m, damp, x, null, out, back);
+    InverseFisher.apply(grads, factor, m, damp, x, null, out);
   }
 
   private double[] replaceOldest(INDArray g) {
@@ -92,9 +90,9 @@ public final class GradientWindow {
     return q;
   }
 
-  /** Bytes held: the window and its d-long working array in their data type, the Gram matrix and its factor in double. */
+  /** Bytes held: the window in its data type, the Gram matrix and its factor in double. */
   public long stateBytes() {
-    return (grads.length() + back.length()) * grads.dataType().width() + 2L * m * m * Double.BYTES;
+    return grads.length() * grads.dataType().width() + 2L * m * m * Double.BYTES;
   }
 
   /** A copy of the state: the window, the Gram matrix, the ring position and the push count. */

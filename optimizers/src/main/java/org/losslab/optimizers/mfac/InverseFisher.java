@@ -47,7 +47,7 @@ public final class InverseFisher {
   /** F^-1 x, for a vector x of length d (returned in G's data type, shaped like x). */
   public INDArray multiply(INDArray x) {
     INDArray out = Nd4j.createUninitialized(grads.dataType(), x.shape());
-    apply(grads, factor, m, damp, x, null, out, null);
+    apply(grads, factor, m, damp, x.castTo(grads.dataType()), null, out);
     return out;
   }
 
@@ -87,22 +87,22 @@ public final class InverseFisher {
 
   /**
    * out = F^-1 x = (x - G^T K^-1 (G x)) / lambda, the one product both algorithms use. Both passes over G are
-   * single gemv calls into preallocated arrays; G^T c is a gemv on G's transposed view (an F-order d x m matrix
+   * single BLAS calls writing into the output; G^T c is a gemv on G's transposed view (an F-order d x m matrix
    * over the same memory), which libnd4j hands to BLAS as a transposed product: 3-4x faster here than
    * {@code Nd4j.gemm} with transposeA, and ND4J M2.1's {@code gemv} drops its own transpose flag.
    *
    * @param dots    G x when the caller already has it (the window's update computes it), else null
-   * @param scratch a d-vector of G's type for G^T c, or null to allocate one
+   * @param out     a dense array of G's type and x's length, not x itself
    */
-  static void apply(INDArray grads, double[] factor, int m, double damp, INDArray x, double[] dots, INDArray out,
-                    INDArray scratch) {
+  static void apply(INDArray grads, double[] factor, int m, double damp, INDArray x, double[] dots, INDArray out) {
     long d = grads.columns();
     double[] c = dots != null ? dots.clone() : dots(grads, x, null);
     DampedGram.solve(factor, m, c);
-    INDArray back = scratch != null ? scratch : Nd4j.createUninitialized(grads.dataType(), d);
     INDArray coef = Nd4j.create(c, new long[] {m}, DataType.DOUBLE).castTo(grads.dataType());
-    Nd4j.getBlasWrapper().level2().gemv('c', 'N', 1.0, grads.transpose(), coef, 0.0, back);
-    out.assign(x).subi(back.reshape(x.shape())).muli(1.0 / damp);
+    // out = -G^T c / lambda, then out += x / lambda: two passes over d (the gemv writes out directly)
+    INDArray flat = out.reshape(d);
+    Nd4j.getBlasWrapper().level2().gemv('c', 'N', -1.0 / damp, grads.transpose(), coef, 0.0, flat);
+    Nd4j.getBlasWrapper().level1().axpy(d, 1.0 / damp, x.reshape(d), flat);
   }
 
   /**

@@ -62,8 +62,8 @@ public final class Mfac implements Optimizer {
   @Override
   public String memoryAdvice(long params, int width, long freeBytes) {
     double perFloatRow = (double) params * width;
-    // weights and gradients (2), the step's working vectors (3), momentum: what stays whatever m is
-    double fixed = perFloatRow * (5 + (cfg.momentum() > 0 ? 1 : 0));
+    // weights and gradients (2), the step's gradient copy and IHVP (2), momentum: what stays whatever m is
+    double fixed = perFloatRow * (4 + (cfg.momentum() > 0 ? 1 : 0));
     long fits = (long) Math.floor((freeBytes - fixed) / perFloatRow);
     double bytes = cfg.m() * perFloatRow;
     String window = String.format(Locale.ROOT, "M-FAC's window alone is m x d = %,d x %,d floats = %s", cfg.m(), params,

@@ -11,10 +11,10 @@ package org.losslab.optimizers.mfac;
  */
 public record MfacConfig(int m, double damp, double lr, double momentum, double weightDecay) {
   /**
-   * Floats per trainable parameter held across steps: the window (m), its working array for G^T c, the step's
-   * gradient copy and IHVP (3), momentum (1 if used).
+   * Floats per trainable parameter held across steps: the window (m), the step's gradient copy and IHVP (2),
+   * momentum (1 if used).
    */
   public double stateFloatsPerParam() {
-    return m + 3 + (momentum > 0 ? 1 : 0);
+    return m + 2 + (momentum > 0 ? 1 : 0);
   }
 }

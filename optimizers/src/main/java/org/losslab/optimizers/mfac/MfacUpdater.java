@@ -80,7 +80,7 @@ public final class MfacUpdater implements TensorUpdater {
   public void step(int batchSize, long iteration, int epoch) {
     if (window == null) throw new IllegalStateException("M-FAC: step before bind");
     double lr = learningRate(iteration, epoch);
-    g.assign(grad).divi(batchSize);
+    grad.mul(1.0 / batchSize, g);
     var blas = Nd4j.getBlasWrapper().level1();
     if (cfg.weightDecay() > 0) blas.axpy(g.length(), cfg.weightDecay(), params, g);
     List<INDArray> kept = new ArrayList<>(statistics.size());
