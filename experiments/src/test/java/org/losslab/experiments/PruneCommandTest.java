@@ -54,4 +54,31 @@ class PruneCommandTest {
     assertTrue(m.err().contains("gradients must be >= 1"), m.err());
     for (CliTest.Result x : List.of(unfinished, sparsity, method, m)) assertFalse(x.err().contains("\tat "), x.err());
   }
+
+  @Test
+  void aSuiteCellNamesItsRuns(@TempDir Path dir) throws Exception {
+    Path suite = SuiteTest.suiteFile(dir, """
+        suite: prune-cell
+        description: one cell, two seeds
+        base: base.yaml
+        seeds: [1, 2]
+        rows: [{label: mlp, set: {}}]
+        columns: [{label: Adam, set: {}}]
+        metrics: [final_test.accuracy]
+        table: out/table.md
+        """);
+    String runs = "output.dir=" + dir.resolve("runs");
+    CliTest.Result none = CliTest.cli("prune", "--suite", suite.toString(), "--cell", "mlp | Adam", "--set", runs);
+    assertEquals(2, none.code());
+    assertTrue(none.err().contains("has no finished run for seed 1") && none.err().contains("./losslab suite " + suite), none.err());
+    assertEquals(0, CliTest.cli("suite", suite.toString(), "--set", runs).code());
+    CliTest.Result wrong = CliTest.cli("prune", "--suite", suite.toString(), "--cell", "mlp | SGD", "--set", runs);
+    assertEquals(2, wrong.code());
+    assertTrue(wrong.err().contains("has no cell 'mlp | SGD'") && wrong.err().contains("columns: [Adam]"), wrong.err());
+    CliTest.Result r = CliTest.cli("prune", "--suite", suite.toString(), "--cell", "mlp | Adam", "--set", runs, "--sparsity", "0.5",
+        "--methods", "magnitude", "--gradients", "4");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("the runs of cell 'mlp | Adam' of suite " + suite + " (2 seeds)"), r.out());
+    assertTrue(r.out().lines().anyMatch(l -> l.startsWith("| magnitude | ") && l.contains("(n=2)")), r.out());
+  }
 }

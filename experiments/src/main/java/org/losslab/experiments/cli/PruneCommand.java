@@ -39,8 +39,17 @@ import picocli.CommandLine.Parameters;
 final class PruneCommand implements Callable<Integer> {
   static final List<String> METHODS = List.of("magnitude", "mfac-saliency", "mfac-obs");
 
-  @Parameters(paramLabel = "RUN_DIR", arity = "1..*", description = "finished runs (e.g. three seeds of one descriptor)")
-  List<Path> runs;
+  @Parameters(paramLabel = "RUN_DIR", arity = "0..*", description = "finished runs (e.g. three seeds of one descriptor)")
+  List<Path> runs = new ArrayList<>();
+
+  @Option(names = "--suite", paramLabel = "FILE", description = "take the runs of one cell of this suite (one per seed) instead")
+  Path suite;
+
+  @Option(names = "--cell", paramLabel = "ROW | COLUMN", description = "the suite's cell, as its table names it, e.g. 'MLP | Adam 1e-3'")
+  String cell;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "with --suite: the overrides the suite was run with")
+  List<String> overrides = new ArrayList<>();
 
   @Option(names = "--sparsity", split = ",", paramLabel = "S", description = "target sparsities in [0, 1) (default: 0.5,0.7,0.9)")
   List<Double> sparsities = List.of(0.5, 0.7, 0.9);
@@ -88,8 +97,17 @@ final class PruneCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError("prune: " + e.getMessage());
     }
+    List<Path> dirs = new ArrayList<>(runs);
+    if (suite != null || cell != null) {
+      if (suite == null || cell == null || !cell.contains("|")) {
+        throw new UserError("--suite FILE and --cell 'ROW | COLUMN' go together");
+      }
+      String[] rc = cell.split("\\|", 2);
+      dirs.addAll(org.losslab.experiments.suite.SuiteRunner.finishedRuns(suite, rc[0].trim(), rc[1].trim(), overrides));
+    }
+    if (dirs.isEmpty()) throw new UserError("prune: give finished run folders, or --suite FILE --cell 'ROW | COLUMN'");
     List<Loaded> loaded = new ArrayList<>();
-    for (Path r : runs) loaded.add(load(r));
+    for (Path r : dirs) loaded.add(load(r));
     // accuracy per method and sparsity, one value per run; "dense" first
     Map<String, List<Double>> acc = new LinkedHashMap<>();
     for (Loaded l : loaded) {
@@ -98,7 +116,7 @@ final class PruneCommand implements Callable<Integer> {
         return null;
       });
     }
-    String md = markdown(acc, loaded);
+    String md = markdown(acc, loaded, dirs);
     System.out.print(md);
     if (table != null) write(table, md);
     return 0;
@@ -152,8 +170,11 @@ final class PruneCommand implements Callable<Integer> {
     }
   }
 
-  private String markdown(Map<String, List<Double>> acc, List<Loaded> loaded) {
+  private String markdown(Map<String, List<Double>> acc, List<Loaded> loaded, List<Path> dirs) {
     StringBuilder b = new StringBuilder();
+    if (suite != null) {
+      b.append(String.format(Locale.ROOT, "Networks: the runs of cell '%s' of suite %s (%d seeds).%n%n", cell, suite, dirs.size()));
+    }
     b.append(String.format(Locale.ROOT, "Test accuracy after one-shot pruning of the weight matrices and kernels to each sparsity "
             + "(biases kept), no fine-tuning; mean ± std over %d run(s). M-FAC: m = %d gradients of %d rows, damp %s, %d "
             + "recomputations, full (not block-diagonal) inverse. Dense: %s.%n%n", loaded.size(), gradients, gradientBatch,

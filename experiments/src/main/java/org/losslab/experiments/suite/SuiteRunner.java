@@ -146,6 +146,37 @@ public final class SuiteRunner {
   }
 
   /** Why this table may not go to the suite's committed table file, or null when it may. */
+  /**
+   * The finished runs of one cell of a suite, one per seed, by the code running now: what a command that reads
+   * trained networks ({@code prune --suite}) takes. Fails with what to run when a cell is unknown or unfinished.
+   *
+   * @param extraOverrides the {@code --set} overrides the suite was run with
+   */
+  public static List<Path> finishedRuns(Path file, String row, String column, List<String> extraOverrides) throws IOException {
+    SuiteSpec s = read(file);
+    SuiteValidator.validate(file, s);
+    Path base = file.toAbsolutePath().getParent().resolve(s.base());
+    Cache cache = new Cache(false);
+    List<Path> out = new ArrayList<>();
+    boolean known = false;
+    for (Group g : plan(file, s, base, extraOverrides)) {
+      Job j = g.fixed();
+      if (j == null || !j.row().equals(row) || !j.column().equals(column)) continue;
+      known = true;
+      Cache.Finished f = cache.finishedRun(j);
+      if (f == null) {
+        throw new UserError("suite " + s.suite() + ": cell '" + row + " | " + column + "' has no finished run for seed " + j.seed()
+            + " by this code; run the suite first: ./losslab suite " + file);
+      }
+      out.add(f.dir());
+    }
+    if (!known) {
+      throw new UserError("suite " + s.suite() + " has no cell '" + row + " | " + column + "' (without cross-validation); rows: "
+          + s.rows().stream().map(SuiteSpec.Cell::label).toList() + ", columns: " + s.columns().stream().map(SuiteSpec.Cell::label).toList());
+    }
+    return out;
+  }
+
   static String whyNotCommitted(int cells, List<Job> jobs, Map<Job, Map<String, Object>> results, List<String> overrides,
                                 int[] shard, boolean tableOnly) {
     long finished = jobs.stream().filter(results::containsKey).count();
@@ -381,12 +412,21 @@ public final class SuiteRunner {
      * and the table counts it as diverged. An interrupted or failed run, or a folder without a summary, is not
      * finished: {@link #obtain} resumes it from its checkpoint or runs it again.
      */
-    @SuppressWarnings("unchecked")
     Map<String, Object> finished(Job j) throws IOException {
+      Finished f = finishedRun(j);
+      return f == null ? null : f.summary();
+    }
+
+    /** A finished run of a job: its folder and summary. */
+    record Finished(Path dir, Map<String, Object> summary) {}
+
+    /** As {@link #finished}, with the run's folder. */
+    @SuppressWarnings("unchecked")
+    Finished finishedRun(Job j) throws IOException {
       Path root = Path.of(j.descriptor().output().dir());
       if (!Files.isDirectory(root)) return null;
       String code = org.losslab.experiments.run.CodeFingerprint.of(j.descriptor());
-      Map<String, Object> staleSummary = null;
+      Finished staleRun = null;
       List<Path> candidates;
       try (Stream<Path> s = Files.list(root)) {
         candidates = s.filter(p -> p.getFileName().toString().endsWith("-" + j.hash().substring(0, 6))).sorted().toList();
@@ -400,12 +440,12 @@ public final class SuiteRunner {
         Map<String, Object> summary = DescriptorLoader.json().readValue(f.toFile(), Map.class);
         Object status = summary.get("status");
         if (!ExperimentRunner.COMPLETED.equals(status) && !ExperimentRunner.DIVERGED.equals(status)) continue;
-        if (code.equals(pv.get("code_fingerprint"))) return summary;
-        staleSummary = summary;
+        if (code.equals(pv.get("code_fingerprint"))) return new Finished(p, summary);
+        staleRun = new Finished(p, summary);
       }
-      if (staleSummary == null) return null;
+      if (staleRun == null) return null;
       stale.add(j);
-      return allowStale ? staleSummary : null;
+      return allowStale ? staleRun : null;
     }
 
     List<String> staleCells() {
