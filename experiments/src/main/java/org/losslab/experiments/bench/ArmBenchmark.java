@@ -134,13 +134,13 @@ public final class ArmBenchmark {
     }
   }
 
-  private static Descriptor load(Path descriptor, List<String> overrides, List<String> arm) {
+  static Descriptor load(Path descriptor, List<String> overrides, List<String> arm) {
     List<String> all = new ArrayList<>(overrides);
     all.addAll(arm);
     return DescriptorLoader.load(descriptor, all);
   }
 
-  private static double epoch(NetworkFactory f, DataStage.Prepared data, Descriptor d, int round,
+  static double epoch(NetworkFactory f, DataStage.Prepared data, Descriptor d, int round,
                               Map<String, Long> stateBytes, String label) {
     MultiLayerNetwork net = f.network(data.train());
     Trainer t = f.trainer(net, data.train(), new TrainerConfig(1, d.training().batchSize(),

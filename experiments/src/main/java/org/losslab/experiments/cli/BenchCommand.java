@@ -16,10 +16,11 @@ import picocli.CommandLine.Parameters;
     + "WHAT: loop (losslab's trainer vs DL4J fit(), with and without losslab's layers for CNNs, and PyTorch at 1 and 2 "
     + "threads, with GFLOP/s against the measured GEMM peak; --descriptor experiments/bench/cnn-small.yaml for the small CNN), losses (each robust loss vs MCXENT), "
     + "optimizers (each optimizer vs Adam), sam (SAM and ASAM vs their base, SGD momentum), udim (UDIM and SAM vs ERM with "
-    + "Adam), mfac (M-FAC with m = 8..512 vs SGD momentum, with the extra time per step), frugal (FRUGAL's projections "
+    + "Adam), mfac (M-FAC with m = 8..512 vs SGD momentum, with the extra time per step), mfac-cost (the same for two MLP "
+    + "widths, fitted to M-FAC's O(dm + m^3) cost model; --plot PNG draws it), frugal (FRUGAL's projections "
     + "vs AdamW, with state bytes).")
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "WHAT", description = "loop, losses, optimizers, sam, udim, mfac or frugal")
+  @Parameters(paramLabel = "WHAT", description = "loop, losses, optimizers, sam, udim, mfac, mfac-cost or frugal")
   String what;
 
   @Option(names = "--descriptor", description = "the job to time (default: experiments/quickstart.yaml)")
@@ -27,6 +28,9 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--rounds", description = "timed rounds per arm after one warm-up round (default: ${DEFAULT-VALUE})")
   int rounds = 3;
+
+  @Option(names = "--plot", paramLabel = "PNG", description = "mfac-cost: also draw the measured and modelled cost to this PNG")
+  Path plot;
 
   @Option(names = "--no-torch", description = "skip the PyTorch arm")
   boolean noTorch;
@@ -74,12 +78,16 @@ final class BenchCommand implements Callable<Integer> {
             "optimizer.params={lr: 0.1, momentum: 0.9}"), ArmBenchmark.mfac(), rounds, System.out);
         return null;
       });
+      case "mfac-cost" -> data.withData(() -> {
+        org.losslab.experiments.bench.MfacCostBenchmark.run(descriptor, overrides, rounds, plot, System.out);
+        return null;
+      });
       case "frugal" -> data.withData(() -> {
         ArmBenchmark.run(descriptor, overrides, "adamw", List.of("optimizer.name=adamw", "optimizer.params={lr: 0.001}"),
             ArmBenchmark.frugal(), rounds, System.out);
         return null;
       });
-      default -> throw new UserError("unknown benchmark '" + what + "'; known: loop, losses, optimizers, sam, udim, mfac, frugal");
+      default -> throw new UserError("unknown benchmark '" + what + "'; known: loop, losses, optimizers, sam, udim, mfac, mfac-cost, frugal");
     }
     return 0;
   }
