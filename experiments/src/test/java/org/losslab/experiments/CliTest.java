@@ -192,6 +192,11 @@ class CliTest {
     // quickstart MLP: 2 x 256 x 196 kept columns + 196 indices + Adam on the rest (b1, W2, b2)
     long bytes = 4L * (2L * 256 * 196 + 2L * (256 + 2560 + 10)) + 4L * 196;
     assertTrue(f.out().contains(String.format(java.util.Locale.ROOT, "%,d", bytes)), f.out());
+    // M-FAC at m = 32: the window (32 floats/param), the step's gradient and F^-1 g (2), two 32 x 32 double matrices
+    Result mfac = cli("describe", "mfac");
+    assertEquals(0, mfac.code(), mfac.err());
+    long mfacBytes = 4L * 203_530 * (32 + 2) + 2L * 32 * 32 * 8;
+    assertTrue(mfac.out().contains(String.format(java.util.Locale.ROOT, "203,530 %,14d", mfacBytes)), mfac.out());
     Result bad = cli("describe", "frugal", "--set", "density=2");
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("'density'") && bad.err().contains("[0, 1]"), bad.err());
