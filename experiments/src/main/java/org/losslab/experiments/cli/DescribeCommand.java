@@ -36,7 +36,8 @@ final class DescribeCommand implements Runnable {
     MethodInfo<?> info = null;
     String kind = null;
     var all = new java.util.ArrayList<String>();
-    for (Registry<?> r : List.of(Losses.registry(), Optimizers.registry(), Datasets.registry())) {
+    for (Registry<?> r : List.of(Losses.registry(), Optimizers.registry(), Datasets.registry(),
+        org.losslab.training.attack.Attacks.registry())) {
       if (info == null && r.contains(name)) {
         info = r.get(name);
         kind = r.family();
@@ -44,8 +45,8 @@ final class DescribeCommand implements Runnable {
       all.addAll(r.names());
     }
     if (info == null) {
-      throw new UserError("no loss, optimizer or data set is named '" + name + "'" + Names.suggestion(name, all)
-          + "; see ./losslab list losses|optimizers|datasets");
+      throw new UserError("no loss, optimizer, data set or attack is named '" + name + "'" + Names.suggestion(name, all)
+          + "; see ./losslab list losses|optimizers|datasets|attacks");
     }
     boolean optimizer = kind.equals(Optimizers.registry().family());
     if (!overrides.isEmpty() && !optimizer) throw new UserError("--set applies to optimizers only ('" + name + "' is a " + kind + ")");

@@ -10,9 +10,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code losslab list losses|optimizers|datasets}. */
-@Command(name = "list", mixinStandardHelpOptions = true, description = "List the registered losses, optimizers or data sets (built-in and from plugins).")
+@Command(name = "list", mixinStandardHelpOptions = true, description = "List the registered losses, optimizers, data sets or attacks (built-in and from plugins).")
 final class ListCommand implements Runnable {
-  @Parameters(paramLabel = "WHAT", description = "losses, optimizers or datasets")
+  @Parameters(paramLabel = "WHAT", description = "losses, optimizers, datasets or attacks")
   String what;
 
   @Mixin
@@ -25,7 +25,8 @@ final class ListCommand implements Runnable {
       case "losses", "loss" -> print(Losses.registry().all());
       case "optimizers", "optimizer" -> print(Optimizers.registry().all());
       case "datasets", "dataset", "data" -> print(Datasets.registry().all());
-      default -> throw new UserError("cannot list '" + what + "'; choose losses, optimizers or datasets");
+      case "attacks", "attack" -> print(org.losslab.training.attack.Attacks.registry().all());
+      default -> throw new UserError("cannot list '" + what + "'; choose losses, optimizers, datasets or attacks");
     }
   }
 

@@ -40,6 +40,15 @@ final class RunReport {
       ((Map<String, Object>) t).forEach((k, v) -> out.append(String.format(Locale.ROOT, "test %-12s %.4f%n", k, ((Number) v).doubleValue())));
     }
     if (s.get("final_test_domains") instanceof Map<?, ?> dom) out.append("test by domain    ").append(domains(dom)).append('\n');
+    if (s.get("final_test_robust") instanceof Map<?, ?> rob) {
+      for (var e : rob.entrySet()) {
+        String k = String.valueOf(e.getKey());
+        if (k.endsWith("_clean") || k.endsWith("_samples")) continue;
+        out.append(String.format(Locale.ROOT, "robust %-10s %.4f (clean %.4f on the same %,d test rows)%n", k,
+            ((Number) e.getValue()).doubleValue(), ((Number) rob.get(k + "_clean")).doubleValue(),
+            ((Number) rob.get(k + "_samples")).longValue()));
+      }
+    }
     if (s.get("selected_test") instanceof Map<?, ?> sel) {
       out.append(String.format(Locale.ROOT, "selected epoch %s  test accuracy %.4f (best validation accuracy)%s%n", sel.get("epoch"),
           ((Number) sel.get("accuracy")).doubleValue(), sel.get("domains") instanceof Map<?, ?> d ? "; by domain " + domains(d) : ""));

@@ -38,7 +38,7 @@ final class Defaults {
     Training t = d.training();
     t = new Training(t.epochs(), t.batchSize(), or(t.seed(), 42L), or(t.clipNorm(), 0.0), or(t.precision(), "float"),
         or(t.checkpointEvery(), 1), or(t.checkpointEverySteps(), 0), or(t.checkpointMinutes(), 10.0));
-    Evaluation e = d.evaluation() == null ? new Evaluation(null, null, null) : d.evaluation();
+    Evaluation e = d.evaluation() == null ? new Evaluation(null, null, null, null) : d.evaluation();
     EarlyStopping es = e.earlyStopping();
     if (es != null) {
       String metric = or(es.metric(), "val_accuracy");
@@ -47,7 +47,10 @@ final class Defaults {
     }
     SharpnessMeasure sm = e.sharpness() == null ? null : new SharpnessMeasure(or(e.sharpness().samples(), 1024),
         or(e.sharpness().iterations(), 20));
-    e = new Evaluation(or(e.topK(), List.of()), es, sm);
+    List<Descriptor.AttackEval> attacks = e.attacks() == null ? null : e.attacks().stream()
+        .map(a -> a == null ? null : new Descriptor.AttackEval(a.name(), or(a.label(), a.name()), or(a.params(), Map.of()),
+            or(a.samples(), 0))).toList();
+    e = new Evaluation(or(e.topK(), List.of()), es, sm, attacks);
     Output o = d.output() == null ? new Output(null) : d.output();
     o = new Output(or(o.dir(), "runs"));
     return new Descriptor(d.name(), or(d.description(), ""), data, m, loss, opt, s, t, e, o);

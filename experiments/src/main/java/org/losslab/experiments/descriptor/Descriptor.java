@@ -51,7 +51,18 @@ public record Descriptor(String name, String description, Data data, Model model
    */
   public record Evaluation(List<Integer> topK, EarlyStopping earlyStopping,
                            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-                           SharpnessMeasure sharpness) {}
+                           SharpnessMeasure sharpness,
+                           @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+                           List<AttackEval> attacks) {}
+
+  /**
+   * Robust accuracy of the final network on the test set under a registered attack ({@code fgsm}, {@code pgd}),
+   * reported as {@code final_test_robust.LABEL}.
+   *
+   * @param label   the metric's name (default: the attack's name; unique within a descriptor)
+   * @param samples test rows attacked, a seeded subset (0, the default: all)
+   */
+  public record AttackEval(String name, String label, Map<String, Object> params, Integer samples) {}
 
   /**
    * The largest Hessian eigenvalue of the training loss at the end, by power iteration on {@code samples} training

@@ -112,6 +112,23 @@ final class DescriptorValidator {
         p.add("evaluation.sharpness.iterations", "must be in 1..1000 (power iterations, 2 gradients each), got " + e.sharpness().iterations());
       }
     }
+    List<Descriptor.AttackEval> attacks = e.attacks() == null ? null : new java.util.ArrayList<>();
+    if (e.attacks() != null) {
+      java.util.Set<String> labels = new java.util.HashSet<>();
+      for (int i = 0; i < e.attacks().size(); i++) {
+        Descriptor.AttackEval a = e.attacks().get(i);
+        String at = "evaluation.attacks[" + i + "]";
+        if (a == null || blank(a.name())) {
+          p.add(at + ".name", "required: a registered attack; see ./losslab list attacks");
+          continue;
+        }
+        Method resolved = resolve(p, at, new Method(a.name(), a.params()), org.losslab.training.attack.Attacks.registry());
+        if (a.samples() < 0) p.add(at + ".samples", "must be >= 0 (test rows to attack; 0 = all), got " + a.samples());
+        if (!labels.add(a.label())) p.add(at + ".label", "'" + a.label() + "' names two attacks; give each its own label");
+        if (resolved != null) attacks.add(new Descriptor.AttackEval(resolved.name(), a.label(), resolved.params(), a.samples()));
+      }
+    }
+    e = new Descriptor.Evaluation(e.topK(), e.earlyStopping(), e.sharpness(), attacks);
     var es = e.earlyStopping();
     if (es != null) {
       List<String> metrics = new java.util.ArrayList<>(List.of("val_loss", "val_accuracy", "train_loss"));

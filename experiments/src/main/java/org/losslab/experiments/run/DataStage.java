@@ -11,9 +11,12 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /** The descriptor's data section handed to the datasets module's pipeline (load, split, scale, noise). */
 public final class DataStage {
-  /** The parts a run uses, the train labels before any noise, and what they are, for provenance. */
+  /**
+   * The parts a run uses, the train labels before any noise, what they are (for provenance), and the scaler fitted on
+   * train (null without scaling), which attacks measure their radius through.
+   */
   public record Prepared(Dataset train, Dataset validation, Dataset test, int[] cleanTrainLabels,
-                         Map<String, String> provenance) {}
+                         Map<String, String> provenance, org.losslab.datasets.FeatureScaler scaler) {}
 
   private DataStage() {}
 
@@ -37,7 +40,7 @@ public final class DataStage {
     if (p.validation() != null) add(prov, "validation", p.validation());
     add(prov, "test", p.test());
     return new Prepared(cast(p.train(), dtype), p.validation() == null ? null : cast(p.validation(), dtype), cast(p.test(), dtype),
-        p.cleanTrainLabels(), prov);
+        p.cleanTrainLabels(), prov, p.scaler());
   }
 
   private static void add(Map<String, String> prov, String part, Dataset d) {

@@ -272,6 +272,9 @@ public final class ExperimentRunner {
         sharp.put("last_relative_change", est.lastRelativeChange());
         summary.put("sharpness", sharp);
       }
+      if (d.evaluation().attacks() != null && !d.evaluation().attacks().isEmpty()) {
+        summary.put("final_test_robust", robust(net, data, d));
+      }
     }
     curves(run);
     run.writeSummary(summary);
@@ -290,6 +293,33 @@ public final class ExperimentRunner {
    * The largest |w| over all weights (biases and normalisation statistics excluded): with decoupled decay lambda, Lion keeps it within
    * 1/lambda (Lion-K paper); useful for any run's sanity.
    */
+  /**
+   * Robust test accuracy under each of the descriptor's attacks, by label, with the clean accuracy on the same rows
+   * and how many were attacked. Radii are in the data's units: the attack maps through the scaler fitted on train.
+   */
+  private static Map<String, Object> robust(MultiLayerNetwork net, DataStage.Prepared data, Descriptor d) {
+    var test = data.test();
+    int cols = org.losslab.losses.OutputSpec.columnsOf(
+        ((org.deeplearning4j.nn.conf.layers.BaseOutputLayer) net.getOutputLayer().conf().getLayer()).getLossFn(), test.numClasses());
+    if (cols < 2) throw new UserError("evaluation.attacks: robust accuracy needs one output per class (softmax); this "
+        + "loss has " + cols + " output column");
+    var batches = new org.losslab.training.Batches(test, cols, net.params().dataType());
+    int columns = (int) test.features().columns();
+    var scaler = data.scaler();
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Descriptor.AttackEval a : d.evaluation().attacks()) {
+      var c = org.losslab.training.attack.Attacks.create(a.name(), a.params());
+      var space = scaler == null ? org.losslab.training.attack.InputSpace.identity(columns, c.lo(), c.hi())
+          : new org.losslab.training.attack.InputSpace(scaler.shift(), scaler.factor(), c.lo(), c.hi());
+      var r = org.losslab.training.attack.RobustAccuracy.of(net, test, batches, c.attack(), space, a.samples(),
+          d.training().batchSize(), d.training().seed(), org.losslab.core.Seeds.derive(d.training().seed(), "attack " + a.label()));
+      out.put(a.label(), r.robust());
+      out.put(a.label() + "_clean", r.clean());
+      out.put(a.label() + "_samples", r.samples());
+    }
+    return out;
+  }
+
   static double maxAbsWeight(MultiLayerNetwork net) {
     double max = 0;
     for (var t : org.losslab.optimizers.ParameterTable.of(net)) {

@@ -16,14 +16,15 @@ public final class RobustAccuracy {
   public record Result(int samples, double clean, double robust) {}
 
   /**
-   * @param samples rows to attack (all when 0 or at least the set's size), drawn by a permutation from {@code seed}
-   * @param seed    drives the subset and every random start (per batch), so a rerun attacks identically
+   * @param samples    rows to attack (all when 0 or at least the set's size), drawn by a permutation from {@code subsetSeed}
+   * @param subsetSeed draws the subset (the same for every attack of a run, so their clean accuracies agree)
+   * @param startSeed  drives every random start (per batch), so a rerun attacks identically
    */
   public static Result of(MultiLayerNetwork net, Dataset data, Batches batches, Attack attack, InputSpace space, int samples,
-                          int batchSize, long seed) {
+                          int batchSize, long subsetSeed, long startSeed) {
     int n = samples <= 0 || samples >= data.size() ? data.size() : samples;
     int[] rows = n == data.size() ? null : Arrays.copyOf(Seeds.permutation(data.size(), new SplittableRandom(
-        Seeds.derive(seed, "attack-subset"))), n);
+        Seeds.derive(subsetSeed, "attack-subset"))), n);
     long clean = 0;
     long robust = 0;
     for (int start = 0, b = 0; start < n; start += batchSize, b++) {
@@ -34,7 +35,7 @@ public final class RobustAccuracy {
       INDArray truth = ds.getLabels().argMax(1);
       clean += net.output(ds.getFeatures(), false).argMax(1).eq(truth).castTo(org.nd4j.linalg.api.buffer.DataType.INT).sumNumber().longValue();
       INDArray adv = attack.perturb(net, ds.getFeatures(), ds.getLabels(), space,
-          new SplittableRandom(Seeds.mix(Seeds.derive(seed, "attack-start"), b)));
+          new SplittableRandom(Seeds.mix(Seeds.derive(startSeed, "attack-start"), b)));
       robust += net.output(adv, false).argMax(1).eq(truth).castTo(org.nd4j.linalg.api.buffer.DataType.INT).sumNumber().longValue();
     }
     return new Result(n, (double) clean / n, (double) robust / n);

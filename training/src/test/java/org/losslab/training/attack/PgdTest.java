@@ -99,12 +99,12 @@ class PgdTest {
     MultiLayerNetwork net = trained(List.of(8));
     Batches b = batches();
     double last = 1.0;
-    double clean = RobustAccuracy.of(net, DATA, b, new Pgd(true, 0, 1, 1, false, 1), SPACE, 0, 50, 1).robust();
-    assertEquals(RobustAccuracy.of(net, DATA, b, new Pgd(true, 0, 1, 1, false, 1), SPACE, 0, 50, 1).clean(), clean, 0.0,
+    double clean = RobustAccuracy.of(net, DATA, b, new Pgd(true, 0, 1, 1, false, 1), SPACE, 0, 50, 1, 1).robust();
+    assertEquals(RobustAccuracy.of(net, DATA, b, new Pgd(true, 0, 1, 1, false, 1), SPACE, 0, 50, 1, 1).clean(), clean, 0.0,
         "a radius of 0 changes nothing");
     for (double eps : new double[] {0.5, 1.5, 4}) {
-      double fgsm = RobustAccuracy.of(net, DATA, b, new Pgd(true, eps, 1, eps, false, 1), SPACE, 0, 50, 1).robust();
-      RobustAccuracy.Result pgd = RobustAccuracy.of(net, DATA, b, new Pgd(true, eps, 20, eps / 8, true, 1), SPACE, 0, 50, 1);
+      double fgsm = RobustAccuracy.of(net, DATA, b, new Pgd(true, eps, 1, eps, false, 1), SPACE, 0, 50, 1, 1).robust();
+      RobustAccuracy.Result pgd = RobustAccuracy.of(net, DATA, b, new Pgd(true, eps, 20, eps / 8, true, 1), SPACE, 0, 50, 1, 1);
       assertTrue(pgd.robust() <= fgsm + 1e-12, "eps " + eps + ": PGD " + pgd.robust() + " vs FGSM " + fgsm);
       assertTrue(pgd.robust() <= pgd.clean(), "robust " + pgd.robust() + " above clean " + pgd.clean());
       assertTrue(pgd.robust() <= last, "eps " + eps + ": " + pgd.robust() + " after " + last);
@@ -113,7 +113,7 @@ class PgdTest {
     assertTrue(last < 0.5 * clean, "a large radius breaks the model: " + last + " of " + clean);
     // seeded: the same subset and random starts give the same number
     Pgd a = new Pgd(false, 1.0, 5, 0.3, true, 2);
-    assertEquals(RobustAccuracy.of(net, DATA, b, a, SPACE, 100, 32, 9), RobustAccuracy.of(net, DATA, b, a, SPACE, 100, 32, 9));
+    assertEquals(RobustAccuracy.of(net, DATA, b, a, SPACE, 100, 32, 9, 9), RobustAccuracy.of(net, DATA, b, a, SPACE, 100, 32, 9, 9));
   }
 
   @Test
