@@ -58,6 +58,8 @@ public final class Pruner {
   private final INDArray params;
   /** 1 where a weight may be pruned and still is present; 0 for pruned weights and for what is never pruned. */
   private final INDArray alive;
+  /** 1 where nothing is ever pruned (biases, normalisation, statistics), 0 on the prunable weights. */
+  private final INDArray fixed;
   private final long prunable;
 
   public Pruner(MultiLayerNetwork net) {
@@ -72,6 +74,7 @@ public final class Pruner {
       n += t.length();
     }
     this.prunable = n;
+    this.fixed = alive.rsub(1.0);
     // weights that are already exactly zero count as pruned
     alive.muli(params.neq(0).castTo(params.dataType()));
   }
@@ -164,13 +167,7 @@ public final class Pruner {
 
   /** Sets the pruned weights to exactly zero (non-prunable entries untouched). */
   private void zeroPruned() {
-    INDArray keep = alive.dup();
-    for (ParamTensor t : tensors()) {
-      if (prunable(t)) continue;
-      long off = t.param().offset() - params.offset();
-      keep.get(NDArrayIndex.interval(off, off + t.length())).assign(1);
-    }
-    params.muli(keep);
+    params.muli(alive.add(fixed));
   }
 
   /** m mini-batch mean gradients at the current weights, only on the present prunable weights (rows of G). */
