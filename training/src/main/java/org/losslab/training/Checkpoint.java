@@ -315,7 +315,8 @@ public final class Checkpoint {
     return !a.isNaN().any() && !a.isInfinite().any();
   }
 
-  static ILossFunction lossOf(MultiLayerNetwork net) {
+  /** The loss of a network's output layer (what the trainer, evaluation and attacks score with). */
+  public static ILossFunction lossOf(MultiLayerNetwork net) {
     return ((BaseOutputLayer<?>) net.getLayer(net.getnLayers() - 1)).layerConf().getLossFn();
   }
 

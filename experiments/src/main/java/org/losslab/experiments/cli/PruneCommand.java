@@ -12,10 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.losslab.experiments.descriptor.Descriptor;
-import org.losslab.experiments.descriptor.DescriptorLoader;
-import org.losslab.experiments.run.ExperimentRunner;
 import org.losslab.experiments.run.NetworkFactory;
-import org.losslab.experiments.run.RunDirectory;
 import org.losslab.experiments.run.RunRecord;
 import org.losslab.experiments.suite.Stats;
 import org.losslab.training.Batches;
@@ -130,10 +127,7 @@ final class PruneCommand implements Callable<Integer> {
       throw new UserError("run " + dir + " has not completed (" + (rec.summary() == null ? "no summary.json" : "status "
           + rec.status()) + "); prune needs a trained network");
     }
-    Descriptor d = DescriptorLoader.load(dir.resolve(RunDirectory.DESCRIPTOR), List.of());
-    if (!ExperimentRunner.hash(d).equals(rec.hash())) {
-      throw new UserError(dir.resolve(RunDirectory.DESCRIPTOR) + " was changed after the run (its hash no longer matches provenance.json)");
-    }
+    Descriptor d = RepeatCommand.ownDescriptor(dir, rec, "; prune needs the run's own descriptor");
     return new Loaded(dir, d, d.training().seed());
   }
 
@@ -146,7 +140,7 @@ final class PruneCommand implements Callable<Integer> {
         o.gradients(), d), (double) o.gradients() * d * (trained.params().dataType().width() + 16), false);
     Evaluator ev = new Evaluator(l.descriptor().training().batchSize(), List.of());
     var test = prepared.test();
-    int cols = (int) trained.getOutputLayer().getParam("b").length();
+    int cols = org.losslab.losses.OutputSpec.columnsOf(Checkpoint.lossOf(trained), test.numClasses());
     Batches testBatches = new Batches(test, cols, trained.params().dataType());
     double dense = ev.evaluate(trained, test, testBatches).accuracy();
     acc.computeIfAbsent("dense", k -> new ArrayList<>()).add(dense);

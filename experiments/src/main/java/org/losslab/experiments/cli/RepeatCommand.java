@@ -55,11 +55,7 @@ final class RepeatCommand implements Callable<Integer> {
           + original.status()) + "); a repeat compares finished runs: resume it first: ./losslab resume " + runDir);
     }
     Provenance.requirePlugins(original.provenance(), runDir);
-    Descriptor d = DescriptorLoader.load(runDir.resolve(RunDirectory.DESCRIPTOR), List.of());
-    if (!ExperimentRunner.hash(d).equals(original.hash())) {
-      throw new UserError(runDir.resolve(RunDirectory.DESCRIPTOR) + " was changed after the run (its hash no longer matches "
-          + "provenance.json); a repeat needs the run's own descriptor");
-    }
+    Descriptor d = ownDescriptor(runDir, original, "; a repeat needs the run's own descriptor");
     System.out.println("losslab repeat " + runDir + ": running its descriptor again");
     StopRequest stop = new StopRequest();
     // The repeat goes beside the original (its output.dir was relative to where that run was started).
@@ -121,5 +117,20 @@ final class RepeatCommand implements Callable<Integer> {
   private static List<String> lines(Path run) throws IOException {
     Path f = run.resolve(RunDirectory.METRICS);
     return Files.exists(f) ? Files.readAllLines(f, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList() : List.of();
+  }
+
+  /**
+   * A finished run's descriptor.yaml, checked to be the one it ran (its hash is the provenance's); commands that read
+   * a run's own setup (repeat, prune) fail on a hand-edited copy.
+   *
+   * @param why appended to the refusal, what the command needs it for
+   */
+  static Descriptor ownDescriptor(Path runDir, RunRecord record, String why) {
+    Descriptor d = DescriptorLoader.load(runDir.resolve(RunDirectory.DESCRIPTOR), List.of());
+    if (!ExperimentRunner.hash(d).equals(record.hash())) {
+      throw new UserError(runDir.resolve(RunDirectory.DESCRIPTOR) + " was changed after the run (its hash no longer matches "
+          + "provenance.json)" + why);
+    }
+    return d;
   }
 }

@@ -299,8 +299,7 @@ public final class ExperimentRunner {
    */
   private static Map<String, Object> robust(MultiLayerNetwork net, DataStage.Prepared data, Descriptor d) {
     var test = data.test();
-    int cols = org.losslab.losses.OutputSpec.columnsOf(
-        ((org.deeplearning4j.nn.conf.layers.BaseOutputLayer) net.getOutputLayer().conf().getLayer()).getLossFn(), test.numClasses());
+    int cols = org.losslab.losses.OutputSpec.columnsOf(org.losslab.training.Checkpoint.lossOf(net), test.numClasses());
     if (cols < 2) throw new UserError("evaluation.attacks: robust accuracy needs one output per class (softmax); this "
         + "loss has " + cols + " output column");
     var batches = new org.losslab.training.Batches(test, cols, net.params().dataType());

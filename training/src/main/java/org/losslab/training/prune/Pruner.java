@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.losslab.core.Seeds;
 import org.losslab.datasets.Dataset;
@@ -172,8 +171,8 @@ public final class Pruner {
 
   /** m mini-batch mean gradients at the current weights, only on the present prunable weights (rows of G). */
   private INDArray gradients(Dataset train, Options o, SplittableRandom rng) {
-    var loss = ((BaseOutputLayer) net.getOutputLayer().conf().getLayer()).getLossFn();
-    Batches batches = new Batches(train, OutputSpec.columnsOf(loss, train.numClasses()), params.dataType());
+    Batches batches = new Batches(train, OutputSpec.columnsOf(org.losslab.training.Checkpoint.lossOf(net), train.numClasses()),
+        params.dataType());
     INDArray g = Nd4j.zeros(params.dataType(), o.gradients(), params.length());
     int[] order = Seeds.permutation(train.size(), rng);
     int cursor = 0;
