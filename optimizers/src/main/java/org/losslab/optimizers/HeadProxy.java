@@ -27,6 +27,7 @@ public final class HeadProxy {
   private final MultiLayerNetwork below;
   private final ObjectiveLoss loss = new ObjectiveLoss();
   private final long prefix;
+  private final java.util.function.BiConsumer<MultiLayerNetwork, Boolean> inputGradientSwitch;
   /** The gradient handed out (reused: valid until the next run) and DL4J's label placeholder. */
   private INDArray out;
   private INDArray placeholder;
@@ -36,7 +37,17 @@ public final class HeadProxy {
    * @param prepare applied once to the copy below the head (the trainer installs its fast CPU layers there)
    */
   public HeadProxy(MultiLayerNetwork net, java.util.function.Consumer<MultiLayerNetwork> prepare) {
+    this(net, prepare, (copy, on) -> { });
+  }
+
+  /**
+   * @param inputGradientSwitch turns the copy's input gradient on and off around passes that ask for it (losslab's fast
+   *                            first layers skip it unless asked; DL4J's own layers always compute it)
+   */
+  public HeadProxy(MultiLayerNetwork net, java.util.function.Consumer<MultiLayerNetwork> prepare,
+                   java.util.function.BiConsumer<MultiLayerNetwork, Boolean> inputGradientSwitch) {
     this.net = net;
+    this.inputGradientSwitch = inputGradientSwitch;
     int n = net.getnLayers();
     if (!(net.getLayerWiseConfigurations().getConf(n - 1).getLayer() instanceof org.deeplearning4j.nn.conf.layers.OutputLayer)) {
       throw new IllegalArgumentException("the network's last layer is not a dense OutputLayer (logits = z W + b): "
@@ -67,7 +78,17 @@ public final class HeadProxy {
 
   /** {@link StepContext#headGradient} on the network's current parameters; {@code tensors} as the context lists them. */
   public StepContext.HeadGradient run(INDArray features, INDArray labels, StepContext.HeadObjective objective, List<ParamTensor> tensors) {
+    return run(features, labels, objective, tensors, false);
+  }
+
+  /**
+   * As {@link #run(INDArray, INDArray, StepContext.HeadObjective, List)}, also returning the objective's gradient with
+   * respect to {@code features} (shaped like them; a detached copy) when {@code inputGradient} is set.
+   */
+  public StepContext.HeadGradient run(INDArray features, INDArray labels, StepContext.HeadObjective objective,
+                                      List<ParamTensor> tensors, boolean inputGradient) {
     StepContext.Head head = head();
+    INDArray dInput = null;
     loss.arm(objective, head, labels);
     INDArray flat = ParameterTable.vector(net.params());
     if (out == null || out.length() != flat.length() || out.dataType() != flat.dataType()) out = flat.ulike();
@@ -77,14 +98,22 @@ public final class HeadProxy {
       if (net.getLayerWiseConfigurations().getInputPreProcess(0) != null) {
         throw new IllegalArgumentException("a one-layer network with an input preprocessor is not supported by head passes");
       }
-      loss.computeGradient(null, z, Activation.IDENTITY.getActivationFunction(), null);
+      INDArray dz = loss.computeGradient(null, z, Activation.IDENTITY.getActivationFunction(), null);
+      if (inputGradient) dInput = dz.dup();
     } else {
       ParameterTable.vector(below.params()).assign(flat.get(NDArrayIndex.interval(0, prefix)));
       // DL4J checks that labels are shaped like the loss layer's input: the real labels go to the objective directly
       if (placeholder == null || placeholder.size(0) != features.size(0) || placeholder.dataType() != flat.dataType()) {
         placeholder = org.nd4j.linalg.factory.Nd4j.zeros(flat.dataType(), features.size(0), head.weight().size(0));
       }
-      Pair<org.deeplearning4j.nn.gradient.Gradient, INDArray> pair = below.calculateGradients(features, placeholder, null, null);
+      Pair<org.deeplearning4j.nn.gradient.Gradient, INDArray> pair;
+      if (inputGradient) inputGradientSwitch.accept(below, true);
+      try {
+        pair = below.calculateGradients(features, placeholder, null, null);
+      } finally {
+        if (inputGradient) inputGradientSwitch.accept(below, false);
+      }
+      if (inputGradient) dInput = pair.getSecond().reshape(features.shape()).dup();
       out.get(NDArrayIndex.interval(0, prefix)).assign(ParameterTable.vector(pair.getFirst().gradient()));
     }
     // the head's block: W ([nIn, nOut], Fortran order in the flat vector) then b
@@ -96,7 +125,28 @@ public final class HeadProxy {
       out.get(NDArrayIndex.interval(offset, offset + p.length())).assign(org.nd4j.linalg.factory.Nd4j.toFlattened('f', g));
     }
     ParameterTable.zeroStatistics(tensors, flat, out);
-    return new StepContext.HeadGradient(loss.value, out);
+    return new StepContext.HeadGradient(loss.value, out, dInput);
+  }
+
+  /**
+   * The logits z W + b of {@code features} from an inference-mode forward pass (no dropout, BatchNorm's running
+   * statistics), detached.
+   */
+  public INDArray logits(INDArray features) {
+    StepContext.Head head = head();
+    int n = net.getnLayers();
+    INDArray z = features;
+    if (n > 1) {
+      java.util.List<INDArray> acts = net.feedForwardToLayer(n - 2, features, false);
+      z = acts.get(acts.size() - 1);
+    }
+    var pre = net.getLayerWiseConfigurations().getInputPreProcess(n - 1);
+    if (pre != null) {
+      z = pre.preProcess(z, (int) features.size(0), org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces());
+    }
+    INDArray logits = z.mmul(head.weight().castTo(z.dataType()));
+    if (head.bias() != null) logits.addiRowVector(head.bias().castTo(z.dataType()));
+    return logits.detach();
   }
 
   /**

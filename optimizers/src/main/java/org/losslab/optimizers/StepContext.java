@@ -131,6 +131,42 @@ public interface StepContext {
   }
 
   /**
+   * {@link #headGradient} that also returns the objective's gradient with respect to {@code features} (in
+   * {@link HeadGradient#inputGradient()}): attacks on objectives of the logits (TRADES' KL, the adversarial comp-sum
+   * distance) take their steps from it.
+   */
+  default HeadGradient headGradient(INDArray features, INDArray labels, HeadObjective objective, boolean inputGradient) {
+    if (!inputGradient) return headGradient(features, labels, objective);
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not give input gradients of head objectives");
+  }
+
+  /**
+   * The logits z W + b of {@code features} from an inference-mode forward pass (no dropout, BatchNorm's running
+   * statistics), a detached array. Changes nothing.
+   */
+  default INDArray logits(INDArray features) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not expose the output layer");
+  }
+
+  /**
+   * {@link #update} on a replacement batch (adversarial inputs, PGD adversarial training): one pass at the current
+   * parameters on {@code features} and {@code labels}, the hook, clipping and the base optimizer's update. BatchNorm's
+   * running statistics take that pass's update unless the step's own batch was evaluated first (then, as always, the
+   * first pass's).
+   */
+  default double update(INDArray features, INDArray labels, GradientHook hook) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot update on a replacement batch");
+  }
+
+  /**
+   * A seed for this step's own random draws (attack starts), derived from the run's seed and the step number, so a
+   * resumed run draws the same; distinct from ND4J's stream, which the step's dropout masks use.
+   */
+  default long stepSeed() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " has no per-step seed");
+  }
+
+  /**
    * The output layer: {@code weight} is {@code [nIn, nOut]} (DL4J's orientation, logits = z W + b), {@code bias}
    * {@code [1, nOut]} or null without one; live views, not copies. {@code loss} and {@code activation} are what the
    * logits feed.
@@ -138,8 +174,15 @@ public interface StepContext {
   record Head(INDArray weight, INDArray bias, org.nd4j.linalg.lossfunctions.ILossFunction loss,
               org.nd4j.linalg.activations.IActivation activation) {}
 
-  /** The value of a head objective and its gradient with respect to every parameter. */
-  record HeadGradient(double value, INDArray gradient) {}
+  /**
+   * The value of a head objective, its gradient with respect to every parameter, and (when asked for) with respect to
+   * the pass's features (shaped like them; a copy), else null.
+   */
+  record HeadGradient(double value, INDArray gradient, INDArray inputGradient) {
+    public HeadGradient(double value, INDArray gradient) {
+      this(value, gradient, null);
+    }
+  }
 
   /** A scalar objective of the head's inputs z and outputs (logits), with its partial derivatives. */
   @FunctionalInterface

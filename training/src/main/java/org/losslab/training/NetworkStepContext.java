@@ -98,6 +98,7 @@ final class NetworkStepContext implements StepContext {
   @Override
   public List<ParamTensor> tensors() {
     // the views stay valid while the network's flat parameter and gradient vectors do (they are made once)
+    if (net.getFlattenedGradients() == null) net.initGradientsView(); // a strategy may ask before the first pass (DL4J's first fit would make it)
     if (tensors == null || tensors.isEmpty() || net.getFlattenedGradients() == null
         || tensors.get(0).gradient().data().address() != net.getFlattenedGradients().data().address()) {
       tensors = ParameterTable.of(net);
@@ -140,11 +141,37 @@ final class NetworkStepContext implements StepContext {
     return proxy().run(features, labels, objective, tensors());
   }
 
+  @Override
+  public HeadGradient headGradient(INDArray features, INDArray labels, HeadObjective objective, boolean inputGradient) {
+    return proxy().run(features, labels, objective, tensors(), inputGradient);
+  }
+
+  @Override
+  public INDArray logits(INDArray features) {
+    return proxy().logits(features);
+  }
+
+  @Override
+  public long stepSeed() {
+    return org.losslab.core.Seeds.derive(stepSeed, "step-draws");
+  }
+
+  @Override
+  public double update(INDArray features, INDArray labels, GradientHook hook) {
+    GradientHook withStatistics = firstStatistics == null ? hook : (params, grad) -> {
+      hook.beforeUpdate(params, grad);
+      restoreFirstStatistics(grad);
+    };
+    listener.arm(withStatistics, clipNorm, (int) features.size(0), step, epoch);
+    net.fit(new DataSet(features, labels));
+    return listener.lastDataLoss();
+  }
+
   private org.losslab.optimizers.HeadProxy proxy() {
     if (headProxy == null) {
       headProxy = new org.losslab.optimizers.HeadProxy(net, below -> {
         if (org.losslab.training.layers.FastLayers.enabled()) org.losslab.training.layers.FastLayers.install(below);
-      });
+      }, org.losslab.training.layers.FastLayers::inputGradients);
     }
     return headProxy;
   }

@@ -37,7 +37,7 @@ final class DescribeCommand implements Runnable {
     String kind = null;
     var all = new java.util.ArrayList<String>();
     for (Registry<?> r : List.of(Losses.registry(), Optimizers.registry(), Datasets.registry(),
-        org.losslab.training.attack.Attacks.registry())) {
+        org.losslab.training.attack.Attacks.registry(), org.losslab.training.adversarial.AdversarialTrainings.registry())) {
       if (info == null && r.contains(name)) {
         info = r.get(name);
         kind = r.family();
@@ -45,8 +45,8 @@ final class DescribeCommand implements Runnable {
       all.addAll(r.names());
     }
     if (info == null) {
-      throw new UserError("no loss, optimizer, data set or attack is named '" + name + "'" + Names.suggestion(name, all)
-          + "; see ./losslab list losses|optimizers|datasets|attacks");
+      throw new UserError("no loss, optimizer, data set, attack or adversarial training method is named '" + name + "'"
+          + Names.suggestion(name, all) + "; see ./losslab list losses|optimizers|datasets|attacks|adversarial");
     }
     boolean optimizer = kind.equals(Optimizers.registry().family());
     if (!overrides.isEmpty() && !optimizer) throw new UserError("--set applies to optimizers only ('" + name + "' is a " + kind + ")");

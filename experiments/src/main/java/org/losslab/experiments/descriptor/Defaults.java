@@ -53,6 +53,7 @@ final class Defaults {
     e = new Evaluation(or(e.topK(), List.of()), es, sm, attacks);
     Output o = d.output() == null ? new Output(null) : d.output();
     o = new Output(or(o.dir(), "runs"));
-    return new Descriptor(d.name(), or(d.description(), ""), data, m, loss, opt, s, t, e, o);
+    Method adversarial = d.adversarial() == null ? null : new Method(d.adversarial().name(), or(d.adversarial().params(), Map.of()));
+    return new Descriptor(d.name(), or(d.description(), ""), data, m, loss, opt, adversarial, s, t, e, o);
   }
 }

@@ -9,6 +9,8 @@ import java.util.Map;
  * Keys are snake_case in the file.
  */
 public record Descriptor(String name, String description, Data data, Model model, Method loss, Method optimizer,
+                         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                         Method adversarial,
                          Schedule schedule, Training training, Evaluation evaluation, Output output) {
 
   /**

@@ -77,6 +77,8 @@ final class DescriptorValidator {
 
     Method loss = resolve(p, "loss", d.loss(), Losses.registry());
     Method opt = resolve(p, "optimizer", d.optimizer(), Optimizers.registry());
+    Method adversarial = d.adversarial() == null ? null
+        : resolve(p, "adversarial", d.adversarial(), org.losslab.training.adversarial.AdversarialTrainings.registry());
 
     var s = d.schedule();
     oneOf(p, "schedule.type", s.type(), SCHEDULES);
@@ -152,7 +154,7 @@ final class DescriptorValidator {
     }
 
     return new Descriptor(d.name(), d.description(), data, m, loss == null ? d.loss() : loss, opt == null ? d.optimizer() : opt,
-        s, t, e, d.output());
+        adversarial == null ? d.adversarial() : adversarial, s, t, e, d.output());
   }
 
   /**

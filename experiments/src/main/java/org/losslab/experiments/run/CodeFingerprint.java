@@ -71,6 +71,11 @@ public final class CodeFingerprint {
     var tensor = o.tensorUpdater(constant, 0);
     if (tensor != null) roots.add(tensor.getClass());
     roots.add(o.strategy().getClass());
+    if (d.adversarial() != null) {
+      // the strategy needs the run's input space to be built: its class comes from a space of the right width
+      var method = org.losslab.training.adversarial.AdversarialTrainings.create(d.adversarial().name(), d.adversarial().params());
+      roots.add(method.strategy(org.losslab.training.attack.InputSpace.identity(1, method.lo(), method.hi())).getClass());
+    }
     return roots;
   }
 

@@ -16,7 +16,14 @@ public final class DataStage {
    * train (null without scaling), which attacks measure their radius through.
    */
   public record Prepared(Dataset train, Dataset validation, Dataset test, int[] cleanTrainLabels,
-                         Map<String, String> provenance, org.losslab.datasets.FeatureScaler scaler) {}
+                         Map<String, String> provenance, org.losslab.datasets.FeatureScaler scaler) {
+    /** Where attacks on these data measure their radius: the data's units, mapped through the scaler, clamped to [lo, hi]. */
+    public org.losslab.training.attack.InputSpace inputSpace(double lo, double hi) {
+      int columns = (int) train.features().columns();
+      return scaler == null ? org.losslab.training.attack.InputSpace.identity(columns, lo, hi)
+          : new org.losslab.training.attack.InputSpace(scaler.shift(), scaler.factor(), lo, hi);
+    }
+  }
 
   private DataStage() {}
 

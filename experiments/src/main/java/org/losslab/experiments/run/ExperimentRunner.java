@@ -156,7 +156,7 @@ public final class ExperimentRunner {
           + d.training().epochs() + ")");
       TrainerConfig cfg = config(d, run, hash, code, opts, ckpt.step());
       Optimizer opt = factory.optimizer();
-      Trainer trainer = Trainer.resume(ckpt, opt.strategy(), opt.tensorUpdater(factory.schedule(data.train()), cfg.seed()), cfg);
+      Trainer trainer = Trainer.resume(ckpt, factory.strategy(), opt.tensorUpdater(factory.schedule(data.train()), cfg.seed()), cfg);
       return train(d, run, factory, data, trainer, opts);
     }
   }
@@ -248,6 +248,10 @@ public final class ExperimentRunner {
     }
     MultiLayerNetwork net = trainer.network();
     Map<String, Object> summary = summary(d, r, factory.optimizer(), (System.nanoTime() - t0) / 1e9, data);
+    if (d.adversarial() != null) {
+      summary.put("adversarial", d.adversarial().name());
+      summary.put("passes_per_step", factory.strategy().passesPerStep());
+    }
     if (net.getFlattenedGradients() != null) summary.put("max_abs_weight", maxAbsWeight(net));
     if (COMPLETED.equals(summary.get("status"))) {
       summary.putAll(TrainFit.measure(net, data.train(), data.cleanTrainLabels(), d.evaluation().topK()));
@@ -303,13 +307,10 @@ public final class ExperimentRunner {
     if (cols < 2) throw new UserError("evaluation.attacks: robust accuracy needs one output per class (softmax); this "
         + "loss has " + cols + " output column");
     var batches = new org.losslab.training.Batches(test, cols, net.params().dataType());
-    int columns = (int) test.features().columns();
-    var scaler = data.scaler();
     Map<String, Object> out = new LinkedHashMap<>();
     for (Descriptor.AttackEval a : d.evaluation().attacks()) {
       var c = org.losslab.training.attack.Attacks.create(a.name(), a.params());
-      var space = scaler == null ? org.losslab.training.attack.InputSpace.identity(columns, c.lo(), c.hi())
-          : new org.losslab.training.attack.InputSpace(scaler.shift(), scaler.factor(), c.lo(), c.hi());
+      var space = data.inputSpace(c.lo(), c.hi());
       var r = org.losslab.training.attack.RobustAccuracy.of(net, test, batches, c.attack(), space, a.samples(),
           d.training().batchSize(), d.training().seed(), org.losslab.core.Seeds.derive(d.training().seed(), "attack " + a.label()));
       out.put(a.label(), r.robust());
@@ -352,6 +353,7 @@ public final class ExperimentRunner {
       throw new UserError("optimizer: udim's inconsistency term is written for the cross-entropy loss (softmax) or bce (one logit), "
           + "but loss.name is '" + d.loss().name() + "'; allowed with udim: cross-entropy, bce");
     }
+    checkAdversarial(d, data, info);
     if (info.has(org.losslab.core.Capability.BINARY_ONLY) && data.train().numClasses() != 2) {
       throw new UserError("loss '" + info.name() + "' is for binary classification (one output "
           + "column), but data set '" + d.data().dataset() + "' has " + data.train().numClasses()
@@ -361,6 +363,31 @@ public final class ExperimentRunner {
       org.losslab.losses.OutputSpec.check(org.losslab.losses.Losses.create(info.name(), d.loss().params()), data.train().numClasses());
     } catch (IllegalArgumentException e) {
       throw new UserError("loss.params: " + e.getMessage() + " (data set '" + d.data().dataset() + "')");
+    }
+  }
+
+  /**
+   * Adversarial training replaces the optimizer's step: it runs on a plain step only, on class logits (one output per
+   * class), and TRADES and adv_comp_sum take one pass over clean and adversarial rows, which BatchNorm would mix.
+   */
+  private static void checkAdversarial(Descriptor d, DataStage.Prepared data, org.losslab.core.MethodInfo<?> loss) {
+    if (d.adversarial() == null) return;
+    String name = d.adversarial().name();
+    if (!(org.losslab.optimizers.Optimizers.create(d.optimizer().name(), d.optimizer().params()).strategy()
+        instanceof org.losslab.optimizers.PlainStep)) {
+      throw new UserError("adversarial: " + name + " replaces the optimizer's step, but optimizer '" + d.optimizer().name()
+          + "' takes a multi-pass step of its own; allowed with adversarial training: optimizers with a plain step (sgd, "
+          + "adam, adamw, lion, lion_k, frugal, mfac, ...)");
+    }
+    int cols = org.losslab.losses.OutputSpec.columnsOf(org.losslab.losses.Losses.create(loss.name(), d.loss().params()),
+        data.train().numClasses());
+    if (cols < 2) {
+      throw new UserError("adversarial: " + name + " attacks class logits (one output per class), but loss '" + loss.name()
+          + "' has " + cols + " output column; use a softmax loss (cross-entropy, comp-sum, ...)");
+    }
+    if (!name.equals("pgd_at") && Boolean.TRUE.equals(d.model().batchNorm())) {
+      throw new UserError("adversarial: " + name + " takes its gradient from one pass over the clean and adversarial rows "
+          + "together, where BatchNorm would mix their statistics: set model.batch_norm off, or use pgd_at");
     }
   }
 

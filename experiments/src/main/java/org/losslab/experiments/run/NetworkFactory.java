@@ -58,9 +58,23 @@ public final class NetworkFactory {
     return Schedules.build(d.schedule(), optimizer.learningRate(), stepsPerEpoch, d.training().epochs());
   }
 
-  /** A trainer for a network from {@link #network}: the optimizer's step strategy and tensor-level part. */
+  /**
+   * A trainer for a network from {@link #network}: the step strategy ({@link #strategy}) and the optimizer's
+   * tensor-level part.
+   */
   public org.losslab.training.Trainer trainer(MultiLayerNetwork net, Dataset train, org.losslab.training.TrainerConfig cfg) {
-    return org.losslab.training.Trainer.of(net, optimizer, schedule(train), cfg);
+    if (d.adversarial() == null) return org.losslab.training.Trainer.of(net, optimizer, schedule(train), cfg);
+    return new org.losslab.training.Trainer(net, strategy(), optimizer.tensorUpdater(schedule(train), cfg.seed()), cfg);
+  }
+
+  /**
+   * How each step is taken: the descriptor's adversarial training method over the optimizer's plain step, its attack
+   * working in the data's units through the scaler fitted on train, or else the optimizer's own strategy.
+   */
+  public org.losslab.optimizers.StepStrategy strategy() {
+    if (d.adversarial() == null) return optimizer.strategy();
+    var method = org.losslab.training.adversarial.AdversarialTrainings.create(d.adversarial().name(), d.adversarial().params());
+    return method.strategy(data().inputSpace(method.lo(), method.hi()));
   }
 
   /** A freshly initialised network for this training set (same seed, same initial weights each call). */

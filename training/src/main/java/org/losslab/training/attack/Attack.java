@@ -15,5 +15,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * dropout and BatchNorm, all of this project's robust-evaluation models, are attacked exactly).
  */
 public interface Attack {
-  INDArray perturb(MultiLayerNetwork net, INDArray x, INDArray labels, InputSpace space, SplittableRandom rng);
+  /** Attacks {@code target} from {@code x} (model units); returns the perturbed inputs in model units. */
+  INDArray perturb(AttackTarget target, INDArray x, InputSpace space, SplittableRandom rng);
+
+  /** Attacks the network's training loss on {@code labels} (robust evaluation). */
+  default INDArray perturb(MultiLayerNetwork net, INDArray x, INDArray labels, InputSpace space, SplittableRandom rng) {
+    // losslab's first layer skips the input gradient unless asked (training never reads it)
+    org.losslab.training.layers.FastLayers.inputGradients(net, true);
+    try {
+      return perturb(AttackTarget.trainingLoss(net, labels), x, space, rng);
+    } finally {
+      org.losslab.training.layers.FastLayers.inputGradients(net, false);
+    }
+  }
 }

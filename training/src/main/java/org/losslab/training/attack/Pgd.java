@@ -1,9 +1,7 @@
 package org.losslab.training.attack;
 
 import java.util.SplittableRandom;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -18,44 +16,63 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * @param eps      radius, in data units
  * @param steps    gradient steps
  * @param stepSize alpha, in data units
- * @param randomStart start at a random point of the ball (else at the input)
+ * @param start    where each start begins: the input, a uniform point of the ball (Madry et al.), or the input plus
+ *                 0.001 N(0, I) (TRADES' reference: objectives that vanish at the input, like a KL to the clean
+ *                 prediction, have no gradient there)
  * @param restarts independent starts; the worst case per row is kept
  */
-public record Pgd(boolean linf, double eps, int steps, double stepSize, boolean randomStart, int restarts) implements Attack {
+public record Pgd(boolean linf, double eps, int steps, double stepSize, Start start, int restarts) implements Attack {
+  /** Where a start begins. */
+  public enum Start {
+    INPUT, UNIFORM, GAUSSIAN;
+
+    /** The standard deviation of {@link #GAUSSIAN}, in data units (TRADES' reference: 0.001). */
+    public static final double GAUSSIAN_STD = 0.001;
+  }
+
   public Pgd {
     if (!(eps >= 0)) throw new IllegalArgumentException("eps must be >= 0, got " + eps);
     if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
     if (!(stepSize > 0)) throw new IllegalArgumentException("step size must be > 0, got " + stepSize);
     if (restarts < 1) throw new IllegalArgumentException("restarts must be >= 1, got " + restarts);
+    java.util.Objects.requireNonNull(start, "start");
+  }
+
+  /** A PGD attack from a uniform random start (or from the input). */
+  public Pgd(boolean linf, double eps, int steps, double stepSize, boolean randomStart, int restarts) {
+    this(linf, eps, steps, stepSize, randomStart ? Start.UNIFORM : Start.INPUT, restarts);
+  }
+
+  /** This attack with another start rule. */
+  public Pgd withStart(Start s) {
+    return new Pgd(linf, eps, steps, stepSize, s, restarts);
   }
 
   @Override
-  public INDArray perturb(MultiLayerNetwork net, INDArray x, INDArray labels, InputSpace space, SplittableRandom rng) {
-    // losslab's first layer skips the input gradient unless asked (training never reads it)
-    org.losslab.training.layers.FastLayers.inputGradients(net, true);
-    try {
-      return attack(net, x, labels, space, rng);
-    } finally {
-      org.losslab.training.layers.FastLayers.inputGradients(net, false);
+  public INDArray perturb(AttackTarget target, INDArray x, InputSpace space, SplittableRandom rng) {
+    if (restarts > 1 && !target.hasRowValues()) {
+      throw new IllegalArgumentException("restarts = " + restarts + " needs per-row objective values, which this attack's "
+          + "target does not have: use restarts = 1");
     }
-  }
-
-  private INDArray attack(MultiLayerNetwork net, INDArray x, INDArray labels, InputSpace space, SplittableRandom rng) {
     INDArray z0 = space.toData(x);
     INDArray best = null;
     INDArray bestLoss = null;
     for (int r = 0; r < restarts; r++) {
-      INDArray delta = randomStart ? start(z0, rng) : Nd4j.zerosLike(z0);
+      INDArray delta = switch (start) {
+        case INPUT -> Nd4j.zerosLike(z0);
+        case UNIFORM -> start(z0, rng);
+        case GAUSSIAN -> gaussian(z0, rng);
+      };
       delta = project(z0, space.maskFixed(delta), space);
       for (int t = 0; t < steps; t++) {
-        INDArray gx = net.calculateGradients(space.toModel(z0.add(delta)), labels, null, null).getRight();
+        INDArray gx = target.inputGradient(space.toModel(z0.add(delta)));
         INDArray g = space.gradientToData(gx.reshape(z0.shape()));
         delta.addi(direction(g).muli(stepSize));
         delta = project(z0, space.maskFixed(delta), space);
       }
       INDArray adv = space.toModel(z0.add(delta));
       if (restarts == 1) return adv;
-      INDArray loss = net.scoreExamples(new DataSet(adv, labels), false).reshape(z0.rows(), 1);
+      INDArray loss = target.rowValues(adv);
       if (best == null) {
         best = adv;
         bestLoss = loss;
@@ -93,6 +110,17 @@ public record Pgd(boolean linf, double eps, int steps, double stepSize, boolean 
     INDArray hi = Transforms.max(z0, space.hi());
     INDArray z = Transforms.min(Transforms.max(z0.add(d), lo), hi);
     return z.subi(z0);
+  }
+
+  private static INDArray gaussian(INDArray z0, SplittableRandom rng) {
+    double[] v = new double[(int) z0.length()];
+    for (int i = 0; i < v.length; i += 2) {
+      double u1 = rng.nextDouble(1e-12, 1), u2 = rng.nextDouble();
+      double r = Start.GAUSSIAN_STD * Math.sqrt(-2 * Math.log(u1));
+      v[i] = r * Math.cos(2 * Math.PI * u2);
+      if (i + 1 < v.length) v[i + 1] = r * Math.sin(2 * Math.PI * u2);
+    }
+    return Nd4j.create(v, z0.shape()).castTo(z0.dataType());
   }
 
   private INDArray start(INDArray z0, SplittableRandom rng) {
