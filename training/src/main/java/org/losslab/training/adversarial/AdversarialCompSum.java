@@ -1,10 +1,8 @@
 package org.losslab.training.adversarial;
 
 import org.losslab.optimizers.StepContext;
-import org.losslab.training.attack.AttackTarget;
 import org.losslab.training.attack.InputSpace;
 import org.losslab.training.attack.Pgd;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The smooth adversarial comp-sum algorithm (ADV-COMP-SUM; Mao, Mohri &amp; Zhong, "Cross-Entropy Loss Functions:
@@ -34,20 +32,9 @@ public final class AdversarialCompSum extends AdversarialStep {
 
   @Override
   public double step(StepContext ctx) {
-    refuseBatchNorm(ctx, "adv_comp_sum");
-    INDArray x = ctx.features();
-    INDArray labels = ctx.labels();
-    int b = (int) x.size(0);
-    int k = (int) labels.size(1);
-    MarginDistance distance = new MarginDistance(LogitObjective.rowMajor(ctx.logits(x)), LogitObjective.rowMajor(labels), b, k);
-    AttackTarget target = xa -> ctx.headGradient(xa, labels, distance, true).inputGradient();
-    INDArray adv = attack.perturb(target, x, space, starts(ctx));
-    INDArray[] pass = stacked(ctx, adv);
-    StepContext.Head head = ctx.head();
-    SmoothCompSumObjective objective = new SmoothCompSumObjective(rho, nu, new NaturalLoss(head.loss(), head.activation()));
-    StepContext.HeadGradient g = ctx.headGradient(pass[0], pass[1], objective);
-    applyMean(ctx, g.gradient());
-    return g.value();
+    int k = (int) ctx.labels().size(1);
+    return pairedStep(ctx, "adv_comp_sum", (clean, y) -> new MarginDistance(clean, y, clean.length / k, k),
+        natural -> new SmoothCompSumObjective(rho, nu, natural));
   }
 
   @Override

@@ -66,9 +66,27 @@ abstract class AdversarialStep implements StepStrategy {
     return new INDArray[] {rows, labels};
   }
 
-  /** Takes the base optimizer's update from a head objective's gradient (a mean over the batch) on [x; x']. */
-  static void applyMean(StepContext ctx, INDArray meanGradient) {
+  /**
+   * The step of TRADES and the adversarial comp-sum loss: refuse BatchNorm; attack {@code attackObjective} (built from
+   * the step's inference-mode clean logits, row-major, and its label rows) through head passes with input gradients;
+   * then one head pass of {@code training} over [x; x'] (the run's loss and activation given to it), whose gradient, a
+   * mean over the batch, the base optimizer takes without another evaluation.
+   *
+   * @return the training objective's value
+   */
+  double pairedStep(StepContext ctx, String method, java.util.function.BiFunction<double[], double[], LogitObjective> attackObjective,
+                    java.util.function.Function<NaturalLoss, LogitObjective> training) {
+    refuseBatchNorm(ctx, method);
+    INDArray x = ctx.features();
+    INDArray labels = ctx.labels();
+    LogitObjective target = attackObjective.apply(LogitObjective.rowMajor(ctx.logits(x)), LogitObjective.rowMajor(labels));
+    org.losslab.training.attack.AttackTarget gradient = xa -> ctx.headGradient(xa, labels, target, true).inputGradient();
+    INDArray adv = attack.perturb(gradient, x, space, starts(ctx));
+    INDArray[] pass = stacked(ctx, adv);
+    StepContext.Head head = ctx.head();
+    StepContext.HeadGradient g = ctx.headGradient(pass[0], pass[1], training.apply(new NaturalLoss(head.loss(), head.activation())));
     int b = ctx.batchSize();
-    ctx.apply((params, gradient) -> gradient.assign(meanGradient.reshape(gradient.shape())).muli(b));
+    ctx.apply((params, grad) -> grad.assign(g.gradient().reshape(grad.shape())).muli(b));
+    return g.value();
   }
 }

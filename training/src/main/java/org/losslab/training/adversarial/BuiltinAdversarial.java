@@ -7,6 +7,7 @@ import org.losslab.core.MethodInfo;
 import org.losslab.core.ParamSpec;
 import org.losslab.core.Params;
 import org.losslab.optimizers.StepStrategy;
+import org.losslab.training.attack.BuiltinAttacks;
 import org.losslab.training.attack.InputSpace;
 import org.losslab.training.attack.Pgd;
 
@@ -19,17 +20,12 @@ public final class BuiltinAdversarial implements AdversarialProvider {
 
   /** The inner attack's parameters, shared by every method. */
   private static void attackParams(MethodInfo.Builder<ConfiguredAdversarial> b, String start) {
-    b.param(ParamSpec.choice("norm", "linf", List.of("linf", "l2"), "the attack's ball: l_inf (sign steps) or l_2 (normalised steps)"))
-        .param(ParamSpec.real("eps", 0.1, 0, Double.POSITIVE_INFINITY, "the ball's radius, in the data's own units (pixels "
-            + "in [0, 1]) whatever scaling the pipeline applies"))
+    b.param(BuiltinAttacks.norm())
+        .param(BuiltinAttacks.eps(0.1))
         .param(ParamSpec.integer("steps", 10, 1, 10_000, "the inner attack's gradient steps (K of PGD-K)"))
-        .param(ParamSpec.real("step_size", 0.0, 0, Double.POSITIVE_INFINITY, "the attack's step in data units; 0 = 2.5 eps "
-            + "/ steps (Madry et al.'s rule)"))
-        .param(ParamSpec.real("clip_min", 0.0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY,
-            "lowest valid input value, in data units (images: 0)"))
-        .param(ParamSpec.real("clip_max", 1.0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY,
-            "highest valid input value, in data units (images: 1)"))
-        .note("start", start)
+        .param(BuiltinAttacks.stepSize());
+    BuiltinAttacks.range().forEach(b::param);
+    b.note("start", start)
         .note("units", "eps, step_size, clip_min and clip_max are in the data's units before the pipeline's scaling; the "
             + "attack maps through the scaler fitted on train")
         .note("passes", "attack passes are DL4J training-mode passes: no parameter or BatchNorm running statistic changes; "
@@ -41,16 +37,10 @@ public final class BuiltinAdversarial implements AdversarialProvider {
   private static MethodInfo<ConfiguredAdversarial> build(String name, MethodInfo.Builder<ConfiguredAdversarial> b,
                                                          BiFunction<Params, Pgd, java.util.function.Function<InputSpace, StepStrategy>> f) {
     return b.factory(p -> {
-      double lo = p.getDouble("clip_min");
-      double hi = p.getDouble("clip_max");
-      if (!(lo < hi)) {
-        throw new org.losslab.core.InvalidParameterException(name + ": clip_min " + lo + " must be below clip_max " + hi, "clip_max", null);
-      }
-      double eps = p.getDouble("eps");
-      int steps = p.getInt("steps");
-      double step = p.getDouble("step_size") > 0 ? p.getDouble("step_size") : Math.max(2.5 * eps / steps, Double.MIN_VALUE);
-      Pgd attack = new Pgd(p.getString("norm").equals("linf"), eps, steps, step, Pgd.Start.UNIFORM, 1);
-      return new ConfiguredAdversarial(name, lo, hi, steps, f.apply(p, attack));
+      double[] range = BuiltinAttacks.range(name, p);
+      Pgd attack = new Pgd(p.getString("norm").equals("linf"), p.getDouble("eps"), p.getInt("steps"), BuiltinAttacks.stepSize(p),
+          Pgd.Start.UNIFORM, 1);
+      return new ConfiguredAdversarial(name, range[0], range[1], p.getInt("steps"), f.apply(p, attack));
     }).build();
   }
 

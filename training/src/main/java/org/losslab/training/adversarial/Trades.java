@@ -1,10 +1,8 @@
 package org.losslab.training.adversarial;
 
 import org.losslab.optimizers.StepContext;
-import org.losslab.training.attack.AttackTarget;
 import org.losslab.training.attack.InputSpace;
 import org.losslab.training.attack.Pgd;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * TRADES (Zhang, Yu, Jiao, Xing, El Ghaoui, Jordan, ICML 2019), as its reference {@code trades_loss}: the attack
@@ -24,20 +22,9 @@ public final class Trades extends AdversarialStep {
 
   @Override
   public double step(StepContext ctx) {
-    refuseBatchNorm(ctx, "trades");
-    INDArray x = ctx.features();
-    INDArray labels = ctx.labels();
-    int b = (int) x.size(0);
-    int k = (int) labels.size(1);
-    KlToClean kl = new KlToClean(LogitObjective.rowMajor(ctx.logits(x)), b, k);
-    AttackTarget target = xa -> ctx.headGradient(xa, labels, kl, true).inputGradient();
-    INDArray adv = attack.perturb(target, x, space, starts(ctx));
-    INDArray[] pass = stacked(ctx, adv);
-    StepContext.Head head = ctx.head();
-    TradesObjective objective = new TradesObjective(beta, new NaturalLoss(head.loss(), head.activation()));
-    StepContext.HeadGradient g = ctx.headGradient(pass[0], pass[1], objective);
-    applyMean(ctx, g.gradient());
-    return g.value();
+    int k = (int) ctx.labels().size(1);
+    return pairedStep(ctx, "trades", (clean, y) -> new KlToClean(clean, clean.length / k, k),
+        natural -> new TradesObjective(beta, natural));
   }
 
   @Override

@@ -13,25 +13,50 @@ public final class BuiltinAttacks implements AttackProvider {
     return List.of(fgsm(), pgd());
   }
 
-  private static ParamSpec eps(double def) {
+  /** The radius parameter, in data units (shared with adversarial training's inner attacks). */
+  public static ParamSpec eps(double def) {
     return ParamSpec.real("eps", def, 0, Double.POSITIVE_INFINITY, "radius in the data's own units (pixels in [0, 1]), "
         + "whatever scaling the pipeline applies");
   }
 
-  private static List<ParamSpec> range() {
+  /** The valid input range parameters, clip_min and clip_max, in data units. */
+  public static List<ParamSpec> range() {
     return List.of(ParamSpec.real("clip_min", 0.0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY,
             "lowest valid input value, in data units (images: 0)"),
         ParamSpec.real("clip_max", 1.0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY,
             "highest valid input value, in data units (images: 1)"));
   }
 
-  private static ConfiguredAttack configured(String name, Attack a, Params p) {
+  /** The ball's norm parameter (l_inf or l_2). */
+  public static ParamSpec norm() {
+    return ParamSpec.choice("norm", "linf", List.of("linf", "l2"), "the ball: l_inf (sign steps) or l_2 (normalised steps)");
+  }
+
+  /** The step-size parameter: 0 picks Madry et al.'s rule, 2.5 eps / steps. */
+  public static ParamSpec stepSize() {
+    return ParamSpec.real("step_size", 0.0, 0, Double.POSITIVE_INFINITY, "step in data units; 0 = 2.5 eps / steps "
+        + "(Madry et al.'s rule)");
+  }
+
+  /** The step size {@code p} asks for, with 0 resolved to 2.5 eps / steps. */
+  public static double stepSize(Params p) {
+    double eps = p.getDouble("eps");
+    return p.getDouble("step_size") > 0 ? p.getDouble("step_size") : Math.max(2.5 * eps / p.getInt("steps"), Double.MIN_VALUE);
+  }
+
+  /** clip_min and clip_max from {@code p}, refused unless clip_min &lt; clip_max. */
+  public static double[] range(String name, Params p) {
     double lo = p.getDouble("clip_min");
     double hi = p.getDouble("clip_max");
     if (!(lo < hi)) {
       throw new org.losslab.core.InvalidParameterException(name + ": clip_min " + lo + " must be below clip_max " + hi, "clip_max", null);
     }
-    return new ConfiguredAttack(name, a, lo, hi);
+    return new double[] {lo, hi};
+  }
+
+  private static ConfiguredAttack configured(String name, Attack a, Params p) {
+    double[] r = range(name, p);
+    return new ConfiguredAttack(name, a, r[0], r[1]);
   }
 
   private static MethodInfo<ConfiguredAttack> fgsm() {
@@ -51,11 +76,10 @@ public final class BuiltinAttacks implements AttackProvider {
             + "projected back to the ball and the valid range), from a random start, keeping the worst of several restarts.")
         .paper("Madry, Makelov, Schmidt, Tsipras, Vladu, Towards Deep Learning Models Resistant to Adversarial Attacks, ICLR 2018, "
             + "arXiv 1706.06083")
-        .param(ParamSpec.choice("norm", "linf", List.of("linf", "l2"), "the ball: l_inf (sign steps) or l_2 (normalised steps)"))
+        .param(norm())
         .param(eps(0.1))
         .param(ParamSpec.integer("steps", 20, 1, 10_000, "gradient steps (PGD-20 by default)"))
-        .param(ParamSpec.real("step_size", 0.0, 0, Double.POSITIVE_INFINITY, "step in data units; 0 = 2.5 eps / steps "
-            + "(Madry et al.'s rule)"))
+        .param(stepSize())
         .param(ParamSpec.flag("random_start", true, "start from a uniform point of the ball (else from the input)"))
         .param(ParamSpec.integer("restarts", 1, 1, 1000, "independent starts; each input keeps the one of highest loss"));
     range().forEach(b::param);
@@ -64,13 +88,8 @@ public final class BuiltinAttacks implements AttackProvider {
             + "attack maps through the fitted scaler, so a standardised pipeline is attacked in pixel units")
         .note("passes", "input gradients from DL4J's training-mode pass: no parameter or BatchNorm statistic changes; networks "
             + "with dropout draw masks in each attack pass, and BatchNorm uses batch statistics there")
-        .factory(p -> {
-          double eps = p.getDouble("eps");
-          int steps = p.getInt("steps");
-          double step = p.getDouble("step_size") > 0 ? p.getDouble("step_size") : Math.max(2.5 * eps / steps, Double.MIN_VALUE);
-          return configured("pgd", new Pgd(p.getString("norm").equals("linf"), eps, steps, step, p.getBoolean("random_start"),
-              p.getInt("restarts")), p);
-        })
+        .factory(p -> configured("pgd", new Pgd(p.getString("norm").equals("linf"), p.getDouble("eps"), p.getInt("steps"),
+            stepSize(p), p.getBoolean("random_start"), p.getInt("restarts")), p))
         .build();
   }
 }
