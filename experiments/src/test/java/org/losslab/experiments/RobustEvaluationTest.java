@@ -50,4 +50,30 @@ class RobustEvaluationTest {
           attacks: [{name: fgsm}, {name: fgsm, params: {eps: 0.2}}]
         """, "'fgsm' names two attacks; give each its own label");
   }
+
+  @Test
+  void badAdversarialTrainingIsRefusedBeforeTraining(@TempDir Path dir) throws Exception {
+    String good = RunCommandsTest.GOOD;
+    String bad = good + "adversarial: {name: trades, params: {eps: -0.1}}\n";
+    CliTest.assertBadInput(dir, bad, "key 'adversarial.params.eps': trades: parameter 'eps' = -0.1 is invalid: allowed range [0, inf]");
+    CliTest.assertBadInput(dir, bad.replace("eps: -0.1", "steps: 0"), "parameter 'steps' = 0 is invalid: allowed range [1, 10000]");
+    CliTest.assertBadInput(dir, bad.replace("name: trades", "name: mart"), "key 'adversarial.name'");
+    CliTest.assertBadInput(dir, bad.replace("eps: -0.1", "clip_min: 1, clip_max: 0"), "clip_min 1.0 must be below clip_max 0.0");
+    String ok = good + "adversarial: {name: trades}\n";
+    CliTest.assertBadInput(dir, ok.replace("name: adam", "name: sam"), "takes a multi-pass step of its own");
+    CliTest.assertBadInput(dir, ok.replace("hidden: [8, 4]", "hidden: [8, 4]\n  batch_norm: true"), "BatchNorm would mix");
+    CliTest.assertBadInput(dir, ok.replace("classes: 3", "classes: 2").replace("name: cross-entropy", "name: bce"),
+        "attacks class logits (one output per class)");
+  }
+
+  @Test
+  void adversarialTrainingRunsFromADescriptor(@TempDir Path dir) throws Exception {
+    Path d = CliTest.descriptor(dir, RunCommandsTest.GOOD + "adversarial: {name: adv_comp_sum, params: {eps: 0.1, steps: 2}}\n");
+    CliTest.Result r = CliTest.cli("run", d.toString(), "--no-progress");
+    assertEquals(0, r.code(), r.err());
+    Map<?, ?> summary = RunCommandsTest.summary(RunCommandsTest.runs(dir).get(0));
+    assertEquals("completed", summary.get("status"));
+    assertEquals("adv_comp_sum", summary.get("adversarial"));
+    assertEquals(5, ((Number) summary.get("passes_per_step")).intValue());
+  }
 }
