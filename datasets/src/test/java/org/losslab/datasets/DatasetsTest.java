@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,7 +22,7 @@ class DatasetsTest {
 
   @Test
   void allNamesAreRegisteredAndDescribed() {
-    assertEquals(List.of("blobs", "breast-cancer", "csv", "fashion-mnist", "ionosphere", "letter", "moons", "pima",
+    assertEquals(List.of("blobs", "breast-cancer", "csv", "fashion-mnist", "ionosphere", "letter", "mnist", "moons", "pima",
         "rotated-fmnist", "rotated-mnist", "sonar", "vowel"), Datasets.names());
     for (MethodInfo<DataSplits> info : Datasets.registry().all()) {
       assertFalse(info.description().isBlank(), info.name());
@@ -73,5 +74,27 @@ class DatasetsTest {
     DataSplits fm = Datasets.load("fashion-mnist", Map.of("dir", dir.toString(), "verify", false));
     assertEquals(4, fm.train().size());
     assertEquals(2, fm.test().size());
+  }
+  @Test
+  void mnistHoldsOutAStratifiedSeededTestPartOfTheNpmDigits(@TempDir Path dir) throws IOException {
+    for (int d = 0; d < 10; d++) {
+      StringBuilder b = new StringBuilder("{ \"data\": [");
+      for (int k = 0; k < 10 * 784; k++) b.append(k == 0 ? "" : ",").append(k % 784 == d ? "1" : "0");
+      Files.writeString(dir.resolve(d + ".json"), b.append("]}").toString());
+    }
+    PreparedData a = DataPipeline.prepare("mnist", Map.of("dir", dir.toString(), "verify", false), 7);
+    PreparedData b = DataPipeline.prepare("mnist", Map.of("dir", dir.toString(), "verify", false), 7);
+    assertEquals(80, a.train().size());
+    assertEquals(20, a.test().size());
+    int[] perClass = new int[10];
+    for (int i = 0; i < 20; i++) {
+      int y = a.test().label(i);
+      perClass[y]++;
+      // each digit file marks its own pixel, so a label that travelled with the wrong image shows here
+      assertEquals(1f, a.test().features().getFloat(i, y), 0f);
+    }
+    for (int c : perClass) assertEquals(2, c);
+    assertEquals(a.test().features(), b.test().features());
+    assertEquals("none", Datasets.defaultScale("mnist"));
   }
 }
