@@ -371,6 +371,7 @@ public final class ExperimentRunner {
    * class), and TRADES and adv_comp_sum take one pass over clean and adversarial rows, which BatchNorm would mix.
    */
   private static void checkAdversarial(Descriptor d, DataStage.Prepared data, org.losslab.core.MethodInfo<?> loss) {
+    warnIfStandardisedAttacks(d);
     if (d.adversarial() == null) return;
     String name = d.adversarial().name();
     if (!(org.losslab.optimizers.Optimizers.create(d.optimizer().name(), d.optimizer().params()).strategy()
@@ -388,6 +389,25 @@ public final class ExperimentRunner {
     if (!name.equals("pgd_at") && Boolean.TRUE.equals(d.model().batchNorm())) {
       throw new UserError("adversarial: " + name + " takes its gradient from one pass over the clean and adversarial rows "
           + "together, where BatchNorm would mix their statistics: set model.batch_norm off, or use pgd_at");
+    }
+  }
+
+  /**
+   * Attacks take their radius in the data's own units and map it through the scaler fitted on train. A per-feature
+   * standardiser divides by each feature's spread, and features that barely vary (image border pixels) get factors of
+   * 100-1000, so a radius that is small in pixels becomes enormous in the network's input there: on Fashion-MNIST, TRADES
+   * with standardised inputs fell to chance. It is a legitimate setting, hence a warning rather than an error.
+   */
+  private static void warnIfStandardisedAttacks(Descriptor d) {
+    boolean attacks = d.adversarial() != null || (d.evaluation() != null && d.evaluation().attacks() != null
+        && !d.evaluation().attacks().isEmpty());
+    String scale = d.data().preprocess() == null || d.data().preprocess().equals("auto")
+        ? org.losslab.datasets.Datasets.defaultScale(d.data().dataset()) : d.data().preprocess();
+    if (attacks && scale.equals("standardize")) {
+      org.slf4j.LoggerFactory.getLogger(ExperimentRunner.class).warn("{} with data.preprocess standardize: the radius is in "
+          + "the data's units and each feature is divided by its spread on train, so nearly constant features (image "
+          + "borders) let the attack move the network's input by 100-1000x the radius; for images use preprocess: none",
+          d.adversarial() != null ? "adversarial training" : "robust evaluation");
     }
   }
 

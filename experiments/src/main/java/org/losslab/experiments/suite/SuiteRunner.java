@@ -84,10 +84,7 @@ public final class SuiteRunner {
     }
     SuiteValidator.validate(file, s);
     Path dir = file.toAbsolutePath().getParent();
-    if (s.plot() != null && (s.plot().file() == null || s.plot().y() == null || s.plot().x() == null
-        || s.plot().x().size() != s.rows().size())) {
-      throw new UserError(file + ": plot needs file, y, and one x value per row (" + s.rows().size() + " rows)");
-    }
+    if (s.plot() != null) SuitePlot.check(file, s);
     Path base = dir.resolve(s.base());
     List<Group> groups = plan(file, s, base, extraOverrides);
     int total = groups.stream().mapToInt(Group::runCount).sum();
@@ -486,12 +483,23 @@ public final class SuiteRunner {
     return abs.startsWith(cwd) ? cwd.relativize(abs).toString() : abs.toString();
   }
 
-  /** Reads a dotted path ({@code final_test.accuracy}) out of a summary. */
+  /**
+   * Reads a dotted path ({@code final_test.accuracy}) out of a summary. Keys may hold dots themselves (an attack
+   * labelled {@code pgd20-0.1} gives {@code final_test_robust.pgd20-0.1}): at each level the longest key that
+   * matches the rest of the path wins.
+   */
   static Double metric(Map<String, Object> summary, String path) {
     Object cur = summary;
-    for (String part : path.split("\\.")) {
+    String rest = path;
+    while (!rest.isEmpty()) {
       if (!(cur instanceof Map<?, ?> m)) return null;
-      cur = m.get(part);
+      String key = null;
+      for (int end = rest.length(); end > 0 && key == null; end = rest.lastIndexOf('.', end - 1)) {
+        if (m.containsKey(rest.substring(0, end))) key = rest.substring(0, end);
+      }
+      if (key == null) return null;
+      cur = m.get(key);
+      rest = key.length() == rest.length() ? "" : rest.substring(key.length() + 1);
     }
     return cur instanceof Number n ? n.doubleValue() : null;
   }

@@ -52,14 +52,21 @@ public record SuiteSpec(String suite, String description, String base, List<Long
   }
 
   /**
-   * A chart of one metric: for each column a series through (x of row i, mean metric of cell (i, column)),
-   * with +- one standard deviation over seeds as error bars.
+   * A PNG chart, in one of two shapes. By rows: for each column a series through (x of row i, mean {@code y} of
+   * cell (i, column)). By curves: for each column and each curve, a series through (x[k], mean of the curve's
+   * k-th metric) over the cells of one row, e.g. robust accuracy against an attack's radius with one metric per
+   * radius. Error bars are +- one standard deviation over seeds.
    *
    * @param file      PNG path, relative to the suite file
-   * @param x         one x value per row, in row order
-   * @param y         the metric (a path into summary.json)
+   * @param x         one x value per row, or, with {@code curves}, one per metric of each curve
+   * @param y         the metric (a path into summary.json); not with {@code curves}
    * @param reference {@code identity} draws y = x (e.g. a bound the metric must stay under); null for none
+   * @param curves    per-column metric lists drawn against {@code x} (each curve its own line style)
+   * @param row       with {@code curves}: the row whose cells are drawn (may be left out when there is one row)
    */
   public record Plot(String file, String title, String xLabel, List<Double> x, String y, String yLabel,
-                     String reference, Boolean logX, Boolean logY) {}
+                     String reference, Boolean logX, Boolean logY, List<Curve> curves, String row) {}
+
+  /** One line style of a {@link Plot} by curves: its legend label and one metric path per x value. */
+  public record Curve(String label, List<String> y) {}
 }
