@@ -96,8 +96,36 @@ public final class ArmBenchmark {
     return arms;
   }
 
+  /**
+   * {@code losslab bench adversarial}: adversarial training epochs against a standard one (Adam at lr 0.001): PGD-AT
+   * with K = 3, 7 and 10 attack steps (K input-gradient passes and one training pass per step, so K + 1 is the floor and
+   * K + 1.2 the target), TRADES (K + 3: clean logits, the attack, one pass over 2B rows) and adversarial comp-sum at K = 10.
+   */
+  public static Map<String, List<String>> adversarial() {
+    Map<String, List<String>> arms = new LinkedHashMap<>();
+    for (int k : new int[] {3, 7, 10}) {
+      arms.put("pgd_at K=" + k, List.of("adversarial={name: pgd_at, params: {eps: 0.1, steps: " + k + "}}"));
+    }
+    arms.put("trades K=10", List.of("adversarial={name: trades, params: {beta: 6, eps: 0.1, steps: 10}}"));
+    arms.put("adv_comp_sum K=10", List.of("adversarial={name: adv_comp_sum, params: {eps: 0.1, steps: 10}}"));
+    return arms;
+  }
+
+  /** The cost targets of {@link #adversarial()}'s arms, as ratios to the standard epoch: K + 1.2 for PGD-K training. */
+  public static Map<String, Double> adversarialTargets() {
+    return Map.of("pgd_at K=3", 4.2, "pgd_at K=7", 8.2, "pgd_at K=10", 11.2);
+  }
+
   public static void run(Path descriptor, List<String> overrides, String baselineLabel, List<String> baseline,
                          Map<String, List<String>> arms, int rounds, PrintStream out) {
+    run(descriptor, overrides, baselineLabel, baseline, arms, Map.of(), rounds, out);
+  }
+
+  /**
+   * @param targets optional largest allowed ratio per arm label: the report says whether each is met
+   */
+  public static void run(Path descriptor, List<String> overrides, String baselineLabel, List<String> baseline,
+                         Map<String, List<String>> arms, Map<String, Double> targets, int rounds, PrintStream out) {
     Descriptor base = load(descriptor, overrides, baseline);
     NetworkFactory baseFactory = new NetworkFactory(base);
     DataStage.Prepared data = baseFactory.data();
@@ -128,9 +156,11 @@ public final class ArmBenchmark {
     for (String k : factories.keySet()) {
       double m = median(times.get(k));
       long bytes = stateBytes.get(k);
-      out.printf(Locale.ROOT, "%-18s median epoch %6.2f s  ratio %.3f  extra/step %5.2f ms  state %,12d bytes  ratio %s%n", k, m,
+      Double target = targets.get(k);
+      out.printf(Locale.ROOT, "%-18s median epoch %6.2f s  ratio %.3f  extra/step %5.2f ms  state %,12d bytes  ratio %s%s%n", k, m,
           m / baseMedian, 1e3 * (m - baseMedian) / steps, bytes,
-          baseBytes == 0 ? "-" : String.format(Locale.ROOT, "%.3f", (double) bytes / baseBytes));
+          baseBytes == 0 ? "-" : String.format(Locale.ROOT, "%.3f", (double) bytes / baseBytes),
+          target == null ? "" : String.format(Locale.ROOT, "  target <= %.1f: %s", target, m / baseMedian <= target ? "met" : "NOT met"));
     }
   }
 

@@ -18,9 +18,10 @@ import picocli.CommandLine.Parameters;
     + "optimizers (each optimizer vs Adam), sam (SAM and ASAM vs their base, SGD momentum), udim (UDIM and SAM vs ERM with "
     + "Adam), mfac (M-FAC with m = 8..512 vs SGD momentum, with the extra time per step), mfac-cost (the same for two MLP "
     + "widths, fitted to M-FAC's O(dm + m^3) cost model; --plot PNG draws it), frugal (FRUGAL's projections "
-    + "vs AdamW, with state bytes).")
+    + "vs AdamW, with state bytes), adversarial (PGD-AT with K = 3, 7, 10, TRADES and adversarial comp-sum vs a standard "
+    + "epoch, against the K + 1.2 target).")
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "WHAT", description = "loop, losses, optimizers, sam, udim, mfac, mfac-cost or frugal")
+  @Parameters(paramLabel = "WHAT", description = "loop, losses, optimizers, sam, udim, mfac, mfac-cost, frugal or adversarial")
   String what;
 
   @Option(names = "--descriptor", description = "the job to time (default: experiments/quickstart.yaml)")
@@ -87,7 +88,13 @@ final class BenchCommand implements Callable<Integer> {
             ArmBenchmark.frugal(), rounds, System.out);
         return null;
       });
-      default -> throw new UserError("unknown benchmark '" + what + "'; known: loop, losses, optimizers, sam, udim, mfac, mfac-cost, frugal");
+      case "adversarial" -> data.withData(() -> {
+        ArmBenchmark.run(descriptor, overrides, "standard", List.of("optimizer.name=adam", "optimizer.params={lr: 0.001}"),
+            ArmBenchmark.adversarial(), ArmBenchmark.adversarialTargets(), rounds, System.out);
+        return null;
+      });
+      default -> throw new UserError("unknown benchmark '" + what + "'; known: loop, losses, optimizers, sam, udim, mfac, "
+          + "mfac-cost, frugal, adversarial");
     }
     return 0;
   }

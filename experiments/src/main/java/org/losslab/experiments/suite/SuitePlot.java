@@ -56,6 +56,16 @@ final class SuitePlot {
 
   static void write(SuiteSpec s, List<SuiteRunner.Job> jobs, Map<SuiteRunner.Job, Map<String, Object>> results, Path png)
       throws IOException {
+    XYChart chart = chart(s, jobs, results);
+    if (chart == null) return;   // nothing finished yet: no empty chart that looks like a result
+    Files.createDirectories(png.toAbsolutePath().getParent());
+    Path tmp = png.resolveSibling(png.getFileName() + ".tmp.png");
+    BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
+    Files.move(tmp, png, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** The chart of the finished runs, or null when no series has a point yet. */
+  static XYChart chart(SuiteSpec s, List<SuiteRunner.Job> jobs, Map<SuiteRunner.Job, Map<String, Object>> results) {
     System.setProperty("java.awt.headless", "true");
     SuiteSpec.Plot p = s.plot();
     XYChart chart = new XYChartBuilder().width(p.curves() == null ? 720 : 900).height(p.curves() == null ? 480 : 600)
@@ -67,7 +77,7 @@ final class SuitePlot {
     chart.getStyler().setLegendPosition(p.curves() == null ? org.knowm.xchart.style.Styler.LegendPosition.InsideNW
         : org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
     int drawn = p.curves() == null ? byRows(s, jobs, results, chart) : byCurves(s, jobs, results, chart);
-    if (drawn == 0) return;   // nothing finished yet: no empty chart that looks like a result
+    if (drawn == 0) return null;
     if ("identity".equals(p.reference())) {
       double lo = p.x().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
       double hi = p.x().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
@@ -75,10 +85,7 @@ final class SuitePlot {
       ref.setMarker(SeriesMarkers.NONE);
       ref.setLineStyle(SeriesLines.DASH_DASH);
     }
-    Files.createDirectories(png.toAbsolutePath().getParent());
-    Path tmp = png.resolveSibling(png.getFileName() + ".tmp.png");
-    BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-    Files.move(tmp, png, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    return chart;
   }
 
   /** One series per column through (x of row i, the metric's mean over that cell's seeds). */
