@@ -51,13 +51,16 @@ class SuiteTest {
     assertEquals(9, Files.readAllLines(dir.resolve("out/table.csv")).size());
     long runs;
     try (Stream<Path> s = Files.list(dir.resolve("runs"))) {
-      runs = s.count();
+      runs = s.filter(p -> !p.getFileName().toString().startsWith(".")).count();   // .leases: the claims, all released
     }
     assertEquals(8, runs);
+    try (Stream<Path> s = Files.list(dir.resolve("runs/.leases"))) {
+      assertEquals(0, s.count(), "every claim released");
+    }
     byte[] png = Files.readAllBytes(dir.resolve("out/acc.png"));
     assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', "a PNG chart, " + png.length + " bytes");
     try (Stream<Path> s = Files.list(dir.resolve("runs"))) {
-      Path first = s.findFirst().orElseThrow();
+      Path first = s.filter(p -> !p.getFileName().toString().startsWith(".")).findFirst().orElseThrow();
       String summary = Files.readString(first.resolve("summary.json"));
       assertTrue(summary.matches("(?s).*\"max_abs_weight\" : [0-9.]+.*"), summary);
     }
@@ -126,7 +129,7 @@ class SuiteTest {
     assertTrue(r.out().contains("6 runs (with cross-validation)"), r.out());
     assertTrue(r.out().contains("lr=1.0E-7 | fold 2/2") && r.out().contains("lr=0.1 | chosen"), r.out());
     try (Stream<Path> s = Files.list(dir.resolve("runs"))) {
-      assertEquals(6, s.count());
+      assertEquals(6, s.filter(p -> !p.getFileName().toString().startsWith(".")).count());   // .leases: the claims
     }
     String table = Files.readString(dir.resolve("t.md"));
     assertTrue(table.contains("Chosen by 2-fold cross-validation"), table);
@@ -221,5 +224,44 @@ class SuiteTest {
       assertTrue(!r.err().contains("Exception"), r.err());
       assertTrue(!Files.exists(dir.resolve("runs")), "nothing ran for " + c[1]);
     }
+  }
+  @Test
+  void twoUnshardedProcessesOnOneSuiteRunEveryCellExactlyOnce(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("base.yaml"), DescriptorLoaderTest.GOOD);
+    Files.writeString(dir.resolve("s.yaml"), """
+        suite: shared
+        base: base.yaml
+        seeds: [1, 2, 3]
+        set: {training.epochs: 1, model.hidden: [4]}
+        rows: [{label: r, set: {}}]
+        columns: [{label: Adam, set: {optimizer.name: adam}}, {label: SGD, set: {optimizer.name: sgd}}]
+        metrics: [final_test.accuracy]
+        table: t.md
+        """);
+    java.util.List<String> cmd = java.util.List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), "org.losslab.experiments.cli.Main", "suite", dir.resolve("s.yaml").toString(),
+        "--set", "output.dir=" + dir.resolve("runs"));
+    Process a = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    Process b = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String outA = new String(a.getInputStream().readAllBytes());
+    String outB = new String(b.getInputStream().readAllBytes());
+    assertEquals(0, a.waitFor(), outA);
+    assertEquals(0, b.waitFor(), outB);
+    long runs;
+    try (Stream<Path> s = Files.list(dir.resolve("runs"))) {
+      // run folders; not the claims (.leases) nor the partial table the first to end wrote beside the runs
+      runs = s.filter(p -> Files.isDirectory(p) && !p.getFileName().toString().startsWith(".")).count();
+    }
+    assertEquals(6, runs, outA + "\n---\n" + outB);
+    // each cell-seed was run by exactly one of the two ("[k/6] r | Adam | seed 1"); the other left it ("[-] ...") or
+    // found it finished
+    for (String cell : new String[] {"Adam | seed 1", "Adam | seed 2", "Adam | seed 3", "SGD | seed 1", "SGD | seed 2", "SGD | seed 3"}) {
+      java.util.regex.Pattern ran = java.util.regex.Pattern.compile("(?m)^\\[\\d+/6\\] r \\| " + java.util.regex.Pattern.quote(cell) + "\\b");
+      long times = ran.matcher(outA).results().count() + ran.matcher(outB).results().count();
+      assertEquals(1, times, cell + ":\n" + outA + "\n---\n" + outB);
+    }
+    // the one that ended last found every run finished (re-reading those it left to the other) and wrote the table
+    String table = Files.readString(dir.resolve("t.md"));
+    assertEquals(2, table.split("\\(n=3\\)", -1).length - 1, table);
   }
 }

@@ -20,10 +20,16 @@ final class SuiteCommand implements Callable<Integer> {
   @Option(names = "--table-only", description = "Write the table from the runs already finished; run nothing.")
   boolean tableOnly;
 
-  @Option(names = "--shard", paramLabel = "K/N", description = "Run only every N-th missing run, starting at the K-th "
-      + "(1-based), so N processes can share a suite; finished runs are shared through the runs folder. Afterwards, "
-      + "--table-only assembles the whole table.")
+  @Option(names = "--shard", paramLabel = "K/N|auto", description = "Run only shard K of N (1-based), so N processes "
+      + "can share a suite: runs are spread over shards by their estimated cost (epochs x training share x passes per "
+      + "step); finished runs are shared through the runs folder. 'auto' takes K and N from a Slurm job array "
+      + "(SLURM_ARRAY_TASK_ID, _MIN, _COUNT) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with --shard-count). "
+      + "Afterwards, --table-only assembles the whole table.")
   String shard;
+
+  @Option(names = "--shard-count", paramLabel = "N", description = "With --shard auto outside Slurm: the number of "
+      + "shards (a Kubernetes Indexed Job's completions).")
+  Integer shardCount;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "An override for every run of the suite (e.g. training.epochs=1 for a smoke test).")
   List<String> overrides = new ArrayList<>();
@@ -49,7 +55,53 @@ final class SuiteCommand implements Callable<Integer> {
   }
 
   private int[] shard() {
-    return shard == null ? new int[] {1, 1} : parseShard(shard);
+    if (shard == null) return new int[] {1, 1};
+    return shard.trim().equals("auto") ? autoShard(System.getenv(), shardCount) : parseShard(shard);
+  }
+
+  /**
+   * Shard K/N from the scheduler's environment: a Slurm job array (task ids may start anywhere; K counts from
+   * SLURM_ARRAY_TASK_MIN, N is SLURM_ARRAY_TASK_COUNT), else a Kubernetes Indexed Job (0-based JOB_COMPLETION_INDEX,
+   * N from --shard-count, since Kubernetes puts the completion count in no variable).
+   */
+  static int[] autoShard(java.util.Map<String, String> env, Integer count) {
+    String id = env.get("SLURM_ARRAY_TASK_ID");
+    if (id != null) {
+      int task = integer(env, "SLURM_ARRAY_TASK_ID");
+      int min = env.containsKey("SLURM_ARRAY_TASK_MIN") ? integer(env, "SLURM_ARRAY_TASK_MIN") : 0;
+      int n = integer(env, "SLURM_ARRAY_TASK_COUNT");
+      if (count != null && count != n) {
+        throw new UserError("--shard-count " + count + " disagrees with the Slurm array's SLURM_ARRAY_TASK_COUNT=" + n);
+      }
+      int k = task - min + 1;
+      if (k < 1 || k > n) {
+        throw new UserError("--shard auto: Slurm task " + task + " (array from " + min + ", " + n + " tasks) is not a shard "
+            + "1.." + n + "; submit a contiguous array, e.g. --array=1-" + n);
+      }
+      return new int[] {k, n};
+    }
+    if (env.get("JOB_COMPLETION_INDEX") != null) {
+      if (count == null) {
+        throw new UserError("--shard auto in a Kubernetes Indexed Job needs --shard-count N (the Job's completions)");
+      }
+      int index = integer(env, "JOB_COMPLETION_INDEX");
+      if (count < 1 || index < 0 || index >= count) {
+        throw new UserError("--shard auto: JOB_COMPLETION_INDEX=" + index + " is not in 0.." + (count - 1) + " (--shard-count " + count + ")");
+      }
+      return new int[] {index + 1, count};
+    }
+    throw new UserError("--shard auto: no scheduler shard found in the environment; set by a Slurm job array "
+        + "(SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with "
+        + "--shard-count N); or give --shard K/N");
+  }
+
+  private static int integer(java.util.Map<String, String> env, String name) {
+    String v = env.get(name);
+    try {
+      return Integer.parseInt(v.trim());
+    } catch (RuntimeException e) {
+      throw new UserError("--shard auto: " + name + " must be an integer, got " + (v == null ? "nothing" : "'" + v + "'"));
+    }
   }
 
   static int[] parseShard(String shard) {

@@ -40,6 +40,17 @@ public final class SuiteRunner {
     int runCount() {
       return fixed != null ? 1 : candidates.stream().mapToInt(c -> c.folds().size()).sum() + 1;
     }
+
+    /** The estimated cost of all its runs ({@link RunCost}), for spreading groups over shards. */
+    double cost() {
+      if (fixed != null) return RunCost.of(fixed.descriptor());
+      double sum = 0;
+      for (Candidate c : candidates) {
+        for (Job f : c.folds()) sum += RunCost.of(f.descriptor());
+        sum += RunCost.of(c.full().descriptor()) / candidates.size();   // one candidate's full run is run
+      }
+      return sum;
+    }
   }
 
   /** A finished cross-validation: the winner and every candidate's mean metric over folds (grid order). */
@@ -96,10 +107,11 @@ public final class SuiteRunner {
     Tally done = new Tally();
     String[] argv = {"losslab", "suite", file.toString()};
     Cache cache = new Cache(allowStale);
+    ShardPlan plan = ShardPlan.of(groups.stream().mapToDouble(Group::cost).toArray(), shard[1]);
     for (int index = 0; index < groups.size(); index++) {
       Group g = groups.get(index);
       // A cell-seed's fold runs and its final run stay in one shard: the final run needs the folds' results.
-      boolean mine = !tableOnly && index % shard[1] == shard[0] - 1;
+      boolean mine = !tableOnly && plan.shardOf(index) == shard[0] - 1;
       Job reported = g.fixed();
       if (g.select() != null) {
         Selection sel = select(g, mine, total, done, argv, cache, out);
@@ -111,6 +123,13 @@ public final class SuiteRunner {
       Map<String, Object> summary = obtain(reported, mine, total, done, argv, cache, out);
       if (summary != null) results.put(reported, summary);
     }
+    // Runs left to another process (a live claim) may have finished while this one went on: look again.
+    for (Job j : jobs) {
+      if (!results.containsKey(j)) {
+        Map<String, Object> summary = cache.finished(j);
+        if (summary != null) results.put(j, summary);
+      }
+    }
     StringBuilder cmd = new StringBuilder("./losslab suite " + relative(file));
     extraOverrides.forEach(o -> cmd.append(" --set ").append(o));
     String table = SuiteTable.markdown(s, jobs, results, cmd.toString()) + SuiteTable.selections(s, selections);
@@ -118,7 +137,7 @@ public final class SuiteRunner {
     // assembled in one process; anything else goes beside the runs, so nothing clobbers a committed table.
     String why = whyNotCommitted(groups.size(), jobs, results, extraOverrides, shard, tableOnly);
     if (!cache.stale.isEmpty()) {
-      out.println(cache.stale.size() + " finished run(s) were made by other code (their code fingerprint differs): "
+      out.println(cache.staleCells().size() + " finished run(s) were made by other code (their code fingerprint differs): "
           + (allowStale ? "used anyway (--allow-stale)" : "not reused") + "; cells: " + String.join(", ", cache.staleCells()));
       if (why == null && allowStale) why = "it uses stale runs (--allow-stale)";
     }
@@ -197,23 +216,43 @@ public final class SuiteRunner {
                                             java.io.PrintStream out) throws IOException {
     Map<String, Object> summary = cache.finished(j);
     if (summary == null && mine) {
-      out.printf("[%d/%d] %s | %s | seed %d%s%s%n", ++done.count, total, j.row(), j.column(), j.seed(),
-          j.detail().isEmpty() ? "" : " | " + j.detail(), done.eta(total));
-      long t0 = System.nanoTime();
-      Path unfinished = ExperimentRunner.findUnfinished(j.descriptor());
-      var opts = ExperimentRunner.Options.quiet(List.of(argv));
-      if (unfinished != null && sameCode(unfinished, j)) {
-        out.println("  resuming the unfinished run in " + relative(unfinished));
-        summary = ExperimentRunner.resume(unfinished, opts, false).summary();
-      } else {
-        summary = ExperimentRunner.run(j.descriptor(), opts).summary();
+      // Processes sharing the runs folder (shards, copies of the same suite, array tasks on other machines) claim
+      // each run first, so that it runs once; a claim whose holder died expires and is taken over.
+      try (Lease lease = Lease.claim(leases(j), j.hash(), Lease.ttl())) {
+        if (lease == null) {
+          done.count++;
+          out.printf("[-] %s | %s | seed %d%s: running in another process (%s), left to it%n", j.row(), j.column(), j.seed(),
+              j.detail().isEmpty() ? "" : " | " + j.detail(), Lease.holderOf(Lease.file(leases(j), j.hash())));
+          return null;
+        }
+        summary = cache.finished(j);   // it may have finished between the first look and the claim
+        if (summary != null) {
+          done.count++;
+          return summary;
+        }
+        out.printf("[%d/%d] %s | %s | seed %d%s%s%n", ++done.count, total, j.row(), j.column(), j.seed(),
+            j.detail().isEmpty() ? "" : " | " + j.detail(), done.eta(total));
+        long t0 = System.nanoTime();
+        Path unfinished = ExperimentRunner.findUnfinished(j.descriptor());
+        var opts = ExperimentRunner.Options.quiet(List.of(argv));
+        if (unfinished != null && sameCode(unfinished, j)) {
+          out.println("  resuming the unfinished run in " + relative(unfinished));
+          summary = ExperimentRunner.resume(unfinished, opts, false).summary();
+        } else {
+          summary = ExperimentRunner.run(j.descriptor(), opts).summary();
+        }
+        done.ran(System.nanoTime() - t0);
+        releaseMemory();
       }
-      done.ran(System.nanoTime() - t0);
-      releaseMemory();
     } else {
       done.count++;
     }
     return summary;
+  }
+
+  /** Where the claims on a job's runs live: beside the runs, in the shared runs folder. */
+  static Path leases(Job j) {
+    return Path.of(j.descriptor().output().dir()).resolve(".leases");
   }
 
   /**
