@@ -20,12 +20,40 @@ final class SuiteCommand implements Callable<Integer> {
   @Option(names = "--table-only", description = "Write the table from the runs already finished; run nothing.")
   boolean tableOnly;
 
+  @Option(names = "--status", description = "Show each run's state (done, running, failed, interrupted, missing) and "
+      + "the counts; run nothing. Exit 0 when every run is done, 1 otherwise.")
+  boolean status;
+
   @Option(names = "--shard", paramLabel = "K/N|auto", description = "Run only shard K of N (1-based), so N processes "
       + "can share a suite: runs are spread over shards by their estimated cost (epochs x training share x passes per "
       + "step); finished runs are shared through the runs folder. 'auto' takes K and N from a Slurm job array "
       + "(SLURM_ARRAY_TASK_ID, _MIN, _COUNT) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with --shard-count). "
       + "Afterwards, --table-only assembles the whole table.")
   String shard;
+
+  @Option(names = "--submit", paramLabel = "SCHEDULER", description = "Submit the suite to a cluster scheduler instead "
+      + "of running it here: 'slurm' writes RUNS/slurm/SUITE-shards.sbatch (a job array, one task per shard, each "
+      + "with --shard auto) and SUITE-assemble.sbatch (the table, after every task), submits both and prints the job ids.")
+  String submit;
+
+  @Option(names = "--shards", paramLabel = "N", description = "--submit: the number of array tasks (default: ${DEFAULT-VALUE}, at most one per run)")
+  int shards = 8;
+
+  @Option(names = "--partition", description = "--submit: the Slurm partition") String partition;
+
+  @Option(names = "--time", description = "--submit: each task's time limit, e.g. 02:00:00") String time;
+
+  @Option(names = "--cpus", description = "--submit: CPUs per task") Integer cpus;
+
+  @Option(names = "--mem", description = "--submit: memory per task, e.g. 8G (losslab's launcher takes a 4 GB heap and up to 12 GB native)")
+  String mem;
+
+  @Option(names = "--gpus", description = "--submit: GPUs per task") String gpus;
+
+  @Option(names = "--max-parallel", description = "--submit: at most this many tasks at once (the array's %%N)") Integer maxParallel;
+
+  @Option(names = "--sbatch-option", paramLabel = "OPT", description = "--submit: an extra sbatch option, e.g. --account=abc (repeatable)")
+  List<String> sbatchOptions = new ArrayList<>();
 
   @Option(names = "--shard-count", paramLabel = "N", description = "With --shard auto outside Slurm: the number of "
       + "shards (a Kubernetes Indexed Job's completions).")
@@ -48,6 +76,17 @@ final class SuiteCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     common.apply();
+    if (submit != null) {
+      if (!submit.equals("slurm")) throw new UserError("--submit " + submit + " is not known; allowed: slurm");
+      if (shard != null || tableOnly || status) throw new UserError("--submit runs every shard and the table itself: "
+          + "leave out --shard, --table-only and --status");
+      return SlurmSubmit.submit(suite, overrides, new SlurmSubmit.Options(shards, partition, time, cpus, mem, gpus,
+          maxParallel, sbatchOptions), System.out);
+    }
+    if (status) {
+      var counts = SuiteRunner.status(suite, overrides, System.out);
+      return counts.get(SuiteRunner.State.DONE) == counts.values().stream().mapToInt(Integer::intValue).sum() ? 0 : 1;
+    }
     String table = data.withData(() -> SuiteRunner.run(suite, tableOnly, shard(), overrides, allowStale, System.out));
     System.out.println();
     System.out.print(table);

@@ -81,8 +81,9 @@ public final class SuiteRunner {
   }
 
   /**
-   * As {@link #run(Path, boolean, List, java.io.PrintStream)}, running only jobs {@code i} with
-   * {@code i mod shard[1] == shard[0] - 1} (others are read if finished). A finished run made by other code
+   * As {@link #run(Path, boolean, List, java.io.PrintStream)}, running only the runs of shard {@code shard[0]} of
+   * {@code shard[1]} in a {@link ShardPlan} by estimated cost (others are read if finished), each after claiming its
+   * {@link Lease}, so that processes sharing the runs folder never run one twice. A finished run made by other code
    * (another {@link CodeFingerprint}) is stale: it is run again, unless {@code allowStale}, which reuses it and
    * keeps the table away from the suite's committed file.
    */
@@ -131,7 +132,8 @@ public final class SuiteRunner {
       }
     }
     StringBuilder cmd = new StringBuilder("./losslab suite " + relative(file));
-    extraOverrides.forEach(o -> cmd.append(" --set ").append(o));
+    // where the runs went is not part of the protocol: tables made in different run folders read the same
+    extraOverrides.stream().filter(o -> !o.startsWith("output.")).forEach(o -> cmd.append(" --set ").append(o));
     String table = SuiteTable.markdown(s, jobs, results, cmd.toString()) + SuiteTable.selections(s, selections);
     // The suite file's table and plot (committed files) get only a complete table of the suite's own protocol,
     // assembled in one process; anything else goes beside the runs, so nothing clobbers a committed table.
@@ -248,6 +250,89 @@ public final class SuiteRunner {
       done.count++;
     }
     return summary;
+  }
+
+  /** A suite's name, its runs folder (absolute) and how many runs it has, without running anything. */
+  public record Planned(String suite, Path runs, int runCount) {}
+
+  public static Planned planned(Path file, List<String> extraOverrides) {
+    SuiteSpec s = read(file);
+    SuiteValidator.validate(file, s);
+    List<Group> groups = plan(file, s, file.toAbsolutePath().getParent().resolve(s.base()), extraOverrides);
+    return new Planned(s.suite(), Path.of(anyJob(groups).descriptor().output().dir()).toAbsolutePath(),
+        groups.stream().mapToInt(Group::runCount).sum());
+  }
+
+  /** Where a run of a suite stands, for {@code suite --status}. */
+  public enum State { DONE, RUNNING, FAILED, INTERRUPTED, MISSING }
+
+  /**
+   * Prints each run of the suite with its state: done (finished by this code), running (a live claim, with its
+   * holder), failed or interrupted (its newest run folder's summary says so; an interrupted one resumes from its
+   * checkpoint), or missing; then the counts. Returns the counts by state.
+   */
+  public static Map<State, Integer> status(Path file, List<String> extraOverrides, java.io.PrintStream out) throws IOException {
+    SuiteSpec s = read(file);
+    SuiteValidator.validate(file, s);
+    List<Group> groups = plan(file, s, file.toAbsolutePath().getParent().resolve(s.base()), extraOverrides);
+    Cache cache = new Cache(false);
+    Map<State, Integer> counts = new java.util.EnumMap<>(State.class);
+    for (State st : State.values()) counts.put(st, 0);
+    for (Group g : groups) {
+      List<Job> runs = new ArrayList<>();
+      if (g.fixed() != null) runs.add(g.fixed());
+      else for (Candidate c : g.candidates()) runs.addAll(c.folds());
+      for (Job j : runs) {
+        String detail = "";
+        State st;
+        if (cache.finished(j) != null) {
+          st = State.DONE;
+        } else if (Lease.live(Lease.file(leases(j), j.hash()), Lease.ttl())) {
+          st = State.RUNNING;
+          detail = Lease.holderOf(Lease.file(leases(j), j.hash()));
+        } else {
+          Map<String, Object> last = newestSummary(j);
+          Object status = last == null ? null : last.get("status");
+          if ("failed".equals(status)) {
+            st = State.FAILED;
+            detail = String.valueOf(last.get("message"));
+          } else if (last != null && "interrupted".equals(status) || last == null && ExperimentRunner.findUnfinished(j.descriptor()) != null) {
+            st = State.INTERRUPTED;
+            detail = "resumes from its checkpoint";
+          } else {
+            st = State.MISSING;
+          }
+        }
+        counts.merge(st, 1, Integer::sum);
+        out.printf("  %-11s %s | %s | seed %d%s%s%n", st.name().toLowerCase(java.util.Locale.ROOT), j.row(), j.column(),
+            j.seed(), j.detail().isEmpty() ? "" : " | " + j.detail(), detail.isEmpty() ? "" : "  (" + detail + ")");
+      }
+    }
+    int total = counts.values().stream().mapToInt(Integer::intValue).sum();
+    out.printf("suite %s: %d runs: %d done, %d running, %d failed, %d interrupted, %d missing%s%n", s.suite(), total,
+        counts.get(State.DONE), counts.get(State.RUNNING), counts.get(State.FAILED), counts.get(State.INTERRUPTED),
+        counts.get(State.MISSING), groups.stream().anyMatch(g -> g.fixed() == null)
+            ? " (cross-validated cells: their fold runs; each cell's final run follows its folds)" : "");
+    return counts;
+  }
+
+  /** The summary in the newest run folder of this job's descriptor, or null (no folder, or none with a summary). */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> newestSummary(Job j) throws IOException {
+    Path root = Path.of(j.descriptor().output().dir());
+    if (!Files.isDirectory(root)) return null;
+    List<Path> candidates;
+    try (Stream<Path> st = Files.list(root)) {
+      candidates = st.filter(p -> p.getFileName().toString().endsWith("-" + j.hash().substring(0, 6))).sorted().toList();
+    }
+    for (int i = candidates.size() - 1; i >= 0; i--) {
+      Path f = candidates.get(i).resolve(RunDirectory.SUMMARY);
+      Path prov = candidates.get(i).resolve("provenance.json");
+      if (!Files.exists(f) || !Files.exists(prov)) continue;
+      Map<String, Object> pv = DescriptorLoader.json().readValue(prov.toFile(), Map.class);
+      if (j.hash().equals(pv.get("descriptor_sha256"))) return DescriptorLoader.json().readValue(f.toFile(), Map.class);
+    }
+    return null;
   }
 
   /** Where the claims on a job's runs live: beside the runs, in the shared runs folder. */
