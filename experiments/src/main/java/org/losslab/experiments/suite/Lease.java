@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * exclusive), so exactly one claimant wins; its holder renews the file's modification time every quarter of the
  * time-to-live, and a lease whose time is older than the TTL belongs to a holder that died, so the next claimant takes
  * it over (renaming the stale file away first, which only one of several claimants can do). Closing the lease deletes
- * the file. The TTL is {@value #DEFAULT_TTL_SECONDS} s unless {@value #TTL_ENV} sets it: long enough to ride out a slow
+ * the file, and so does the JVM's exit (a scheduler's SIGTERM); a holder killed outright leaves its file to expire. The TTL is {@value #DEFAULT_TTL_SECONDS} s unless {@value #TTL_ENV} sets it: long enough to ride out a slow
  * shared file system, short enough that a killed task's runs are picked up again soon.
  */
 final class Lease implements AutoCloseable {
@@ -34,6 +34,19 @@ final class Lease implements AutoCloseable {
     return t;
   });
 
+  /** Leases this JVM holds: released at exit too (a scheduler's SIGTERM), so a stopped task's runs are free at once. */
+  private static final java.util.Set<Path> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> HELD.forEach(f -> {
+      try {
+        Files.deleteIfExists(f);
+      } catch (IOException e) {
+        // it expires after its TTL instead
+      }
+    }), "losslab-lease-release"));
+  }
+
   private final Path file;
   private final ScheduledFuture<?> renewal;
 
@@ -41,6 +54,7 @@ final class Lease implements AutoCloseable {
     this.file = file;
     long period = Math.max(1, ttl.toMillis() / 4);
     this.renewal = HEARTBEAT.scheduleAtFixedRate(this::renew, period, period, TimeUnit.MILLISECONDS);
+    HELD.add(file);
   }
 
   static Duration ttl() {
@@ -121,6 +135,7 @@ final class Lease implements AutoCloseable {
   @Override
   public void close() throws IOException {
     renewal.cancel(false);
+    HELD.remove(file);
     Files.deleteIfExists(file);
   }
 }
