@@ -225,19 +225,13 @@ class SuiteTest {
       assertTrue(!Files.exists(dir.resolve("runs")), "nothing ran for " + c[1]);
     }
   }
+
   @Test
   void twoUnshardedProcessesOnOneSuiteRunEveryCellExactlyOnce(@TempDir Path dir) throws Exception {
-    Files.writeString(dir.resolve("base.yaml"), DescriptorLoaderTest.GOOD);
-    Files.writeString(dir.resolve("s.yaml"), """
-        suite: shared
-        base: base.yaml
-        seeds: [1, 2, 3]
-        set: {training.epochs: 1, model.hidden: [4]}
-        rows: [{label: r, set: {}}]
-        columns: [{label: Adam, set: {optimizer.name: adam}}, {label: SGD, set: {optimizer.name: sgd}}]
-        metrics: [final_test.accuracy]
-        table: t.md
-        """);
+    // the sharded suite's grid with a second column: six runs for two processes
+    suiteFile(dir, "suite: shared\nbase: base.yaml\nseeds: [1, 2, 3]\nset: {training.epochs: 1, model.hidden: [4]}\n"
+        + "rows: [{label: r, set: {}}]\ncolumns: [{label: Adam, set: {optimizer.name: adam}}, "
+        + "{label: SGD, set: {optimizer.name: sgd}}]\nmetrics: [final_test.accuracy]\ntable: t.md\n");
     java.util.List<String> cmd = java.util.List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
         System.getProperty("java.class.path"), "org.losslab.experiments.cli.Main", "suite", dir.resolve("s.yaml").toString(),
         "--set", "output.dir=" + dir.resolve("runs"));
