@@ -48,10 +48,10 @@ public record Pgd(boolean linf, double eps, int steps, double stepSize, Start st
   }
 
   /**
-   * The attack's arithmetic runs on plain double arrays reused across its steps, and only the network's passes see
-   * ND4J arrays (one input array, rewritten in place each step): as a dozen ND4J ops per step, the projection,
-   * sign and unit conversions allocated a fresh native batch-sized buffer each and cost about twice the network's
-   * own forward and backward pass (profiled, session 10).
+   * Runs {@code restarts} starts of {@code steps} steps each and keeps, per row, the start with the highest
+   * objective. The arithmetic runs on plain double arrays (see {@link Box}); the network sees one input array,
+   * rewritten in place at each step, and the array returned is a fresh one, safe to keep. Perturbations are
+   * measured and clamped in data units ({@link InputSpace}).
    */
   @Override
   public INDArray perturb(AttackTarget target, INDArray x, InputSpace space, SplittableRandom rng) {
