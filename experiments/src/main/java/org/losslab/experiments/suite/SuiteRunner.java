@@ -317,22 +317,36 @@ public final class SuiteRunner {
   }
 
   /** The summary in the newest run folder of this job's descriptor, or null (no folder, or none with a summary). */
-  @SuppressWarnings("unchecked")
   private static Map<String, Object> newestSummary(Job j) throws IOException {
+    List<Summarised> runs = summarisedRuns(j);
+    return runs.isEmpty() ? null : runs.get(runs.size() - 1).summary();
+  }
+
+  /** A run folder of a job with its provenance and summary. */
+  record Summarised(Path dir, Map<String, Object> provenance, Map<String, Object> summary) {}
+
+  /**
+   * The job's run folders that have a summary, oldest first (folder names start with their time): those whose name
+   * ends in the descriptor hash's prefix and whose provenance has the whole hash.
+   */
+  @SuppressWarnings("unchecked")
+  static List<Summarised> summarisedRuns(Job j) throws IOException {
     Path root = Path.of(j.descriptor().output().dir());
-    if (!Files.isDirectory(root)) return null;
+    if (!Files.isDirectory(root)) return List.of();
     List<Path> candidates;
     try (Stream<Path> st = Files.list(root)) {
       candidates = st.filter(p -> p.getFileName().toString().endsWith("-" + j.hash().substring(0, 6))).sorted().toList();
     }
-    for (int i = candidates.size() - 1; i >= 0; i--) {
-      Path f = candidates.get(i).resolve(RunDirectory.SUMMARY);
-      Path prov = candidates.get(i).resolve("provenance.json");
+    List<Summarised> out = new ArrayList<>();
+    for (Path p : candidates) {
+      Path f = p.resolve(RunDirectory.SUMMARY);
+      Path prov = p.resolve("provenance.json");
       if (!Files.exists(f) || !Files.exists(prov)) continue;
       Map<String, Object> pv = DescriptorLoader.json().readValue(prov.toFile(), Map.class);
-      if (j.hash().equals(pv.get("descriptor_sha256"))) return DescriptorLoader.json().readValue(f.toFile(), Map.class);
+      if (!j.hash().equals(pv.get("descriptor_sha256"))) continue; // another descriptor with the same prefix
+      out.add(new Summarised(p, pv, DescriptorLoader.json().readValue(f.toFile(), Map.class)));
     }
-    return null;
+    return out;
   }
 
   /** Where the claims on a job's runs live: beside the runs, in the shared runs folder. */
@@ -542,27 +556,15 @@ public final class SuiteRunner {
     record Finished(Path dir, Map<String, Object> summary) {}
 
     /** As {@link #finished}, with the run's folder. */
-    @SuppressWarnings("unchecked")
     Finished finishedRun(Job j) throws IOException {
-      Path root = Path.of(j.descriptor().output().dir());
-      if (!Files.isDirectory(root)) return null;
-      String code = org.losslab.experiments.run.CodeFingerprint.of(j.descriptor());
+      String code = null;
       Finished staleRun = null;
-      List<Path> candidates;
-      try (Stream<Path> s = Files.list(root)) {
-        candidates = s.filter(p -> p.getFileName().toString().endsWith("-" + j.hash().substring(0, 6))).sorted().toList();
-      }
-      for (Path p : candidates) {
-        Path f = p.resolve(RunDirectory.SUMMARY);
-        Path prov = p.resolve("provenance.json");
-        if (!Files.exists(f) || !Files.exists(prov)) continue;
-        Map<String, Object> pv = DescriptorLoader.json().readValue(prov.toFile(), Map.class);
-        if (!j.hash().equals(pv.get("descriptor_sha256"))) continue; // another descriptor with the same prefix
-        Map<String, Object> summary = DescriptorLoader.json().readValue(f.toFile(), Map.class);
-        Object status = summary.get("status");
+      for (Summarised r : summarisedRuns(j)) {
+        Object status = r.summary().get("status");
         if (!ExperimentRunner.COMPLETED.equals(status) && !ExperimentRunner.DIVERGED.equals(status)) continue;
-        if (code.equals(pv.get("code_fingerprint"))) return new Finished(p, summary);
-        staleRun = new Finished(p, summary);
+        if (code == null) code = org.losslab.experiments.run.CodeFingerprint.of(j.descriptor());
+        if (code.equals(r.provenance().get("code_fingerprint"))) return new Finished(r.dir(), r.summary());
+        staleRun = new Finished(r.dir(), r.summary());
       }
       if (staleRun == null) return null;
       stale.add(j);
