@@ -25,7 +25,9 @@ final class SlurmSubmit {
 
   private SlurmSubmit() {}
 
-  static int submit(Path suite, List<String> overrides, Options o, PrintStream out) throws IOException, InterruptedException {
+  /** @param flags suite options every task and the assembly take too (e.g. {@code --allow-stale}) */
+  static int submit(Path suite, List<String> overrides, List<String> flags, Options o, PrintStream out)
+      throws IOException, InterruptedException {
     SuiteRunner.Planned plan = SuiteRunner.planned(suite, overrides);
     if (o.shards() < 1) throw new UserError("--shards must be >= 1, got " + o.shards());
     int shards = Math.min(o.shards(), plan.runCount());
@@ -35,6 +37,7 @@ final class SlurmSubmit {
     List<String> command = new ArrayList<>(self());
     command.addAll(List.of("suite", suiteFile.toString()));
     for (String s : overrides) command.addAll(List.of("--set", s));
+    command.addAll(flags);
     Path array = dir.resolve(plan.suite() + "-shards.sbatch");
     write(array, script("losslab-" + plan.suite(), dir, o, "--array=1-" + shards + (o.maxParallel() == null ? "" : "%" + o.maxParallel()),
         concat(command, List.of("--shard", "auto")), "%x-%A_%a.out"));

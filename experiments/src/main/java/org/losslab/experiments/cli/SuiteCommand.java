@@ -80,7 +80,8 @@ final class SuiteCommand implements Callable<Integer> {
       if (!submit.equals("slurm")) throw new UserError("--submit " + submit + " is not known; allowed: slurm");
       if (shard != null || tableOnly || status) throw new UserError("--submit runs every shard and the table itself: "
           + "leave out --shard, --table-only and --status");
-      return SlurmSubmit.submit(suite, overrides, new SlurmSubmit.Options(shards, partition, time, cpus, mem, gpus,
+      List<String> flags = allowStale ? List.of("--allow-stale") : List.of();
+      return SlurmSubmit.submit(suite, overrides, flags, new SlurmSubmit.Options(shards, partition, time, cpus, mem, gpus,
           maxParallel, sbatchOptions), System.out);
     }
     if (status) {
