@@ -1,10 +1,8 @@
 package org.losslab.losses;
 
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonIgnore;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
@@ -34,14 +32,13 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * reference comment asks for alpha &gt; 1; alpha = 1 is accepted (the class default) but lambda_i can shrink
  * towards 0 over visits. Needs K &gt;= 2 classes, one-hot labels, an IDENTITY output layer.
  *
- * <p>State and steps ({@link StepAware}): the trainer calls {@link #beginStep} with the batch's dataset indices;
- * lambda_i of those rows is updated exactly once, by the first loss call after it, however DL4J splits the step
- * into gradient and score calls; the other calls of the step use the stored values (see {@link StepGate}).
- * Evaluation calls (after the step's gradient and score) and plain DL4J use without {@code beginStep} know no
- * sample indices and use lambda_i = lambda0 for every row without touching the state: the value is then
- * LDR-KL's with lambda0 on the same scores, a lower bound of the adaptive objective. The per-sample array is
- * not part of the JSON configuration; {@link #state()} / {@link #restoreState} carry it in checkpoints. A
- * network holds this very instance and {@code net.clone()} shares it: give each network its own loss.
+ * <p>State and steps ({@link StatefulLoss}): lambda_i lives in the trainer's {@link LossState} under
+ * {@link #STATE_LAMBDA}, initialised to lambda0. In a training step (between {@link #beginStep} and
+ * {@link #endStep}) lambda_i of the step's rows is updated exactly once, by the step's first loss call, however
+ * DL4J splits the step into gradient and score calls; the step's later calls (a second pass of SAM) use the
+ * updated values. Calls outside a step (evaluation, plain DL4J use) know no sample indices and use lambda_i =
+ * lambda0 for every row: the value is then LDR-KL's with lambda0 on the same scores, a lower bound of the
+ * adaptive objective.
  */
 public class AldrKlLoss extends AbstractLoss implements StatefulLoss {
   private static final long serialVersionUID = 1L;
@@ -61,8 +58,6 @@ public class AldrKlLoss extends AbstractLoss implements StatefulLoss {
   @JsonProperty("rescale")
   private final boolean rescale;
 
-  @JsonIgnore
-  private transient double[] lambda;
   @JsonIgnore
   private transient StepGate gate;
   @JsonIgnore
@@ -118,54 +113,35 @@ public class AldrKlLoss extends AbstractLoss implements StatefulLoss {
 
   @Override
   public void beginStep(StepInfo step) {
-    int[] idx = step.indices();
-    if (idx != null) {
-      if (lambda == null) {
-        initState(step.datasetSize());
-      } else if (lambda.length != step.datasetSize()) {
-        throw new IllegalStateException("aldr-kl: the state holds " + lambda.length + " samples but the step "
-            + "says the training set has " + step.datasetSize());
-      }
-      for (int i : idx) {
-        if (i < 0 || i >= lambda.length) {
-          throw new IllegalArgumentException("aldr-kl: sample index " + i + " is outside the training set of "
-              + lambda.length);
-        }
-      }
-    }
+    if (step.views() != 1) throw new IllegalArgumentException("aldr-kl is a one-view loss; the step has " + step.views() + " views");
+    checkState(StatefulLoss.stateOf("aldr-kl", step));
     gate().begin(step);
   }
 
   @Override
-  public void initState(int datasetSize) {
+  public void endStep() {
+    gate().end();
+  }
+
+  @Override
+  public LossState initialState(int datasetSize) {
     if (datasetSize <= 0) {
       throw new IllegalArgumentException("aldr-kl: dataset size must be positive, got " + datasetSize);
     }
-    lambda = new double[datasetSize];
-    Arrays.fill(lambda, lambda0);
-    updates = 0;
-  }
-
-  /** A copy of the per-sample lambda as a DOUBLE vector under {@link #STATE_LAMBDA}; empty before any state. */
-  @Override
-  public Map<String, INDArray> state() {
-    return lambda == null ? Map.of() : Map.of(STATE_LAMBDA, Nd4j.createFromArray(lambda.clone()));
+    return new LossState(datasetSize).add(STATE_LAMBDA, lambda0);
   }
 
   @Override
-  public void restoreState(Map<String, INDArray> state) {
-    INDArray a = state.get(STATE_LAMBDA);
-    if (a == null) {
+  public void checkState(LossState state) {
+    if (!state.names().contains(STATE_LAMBDA)) {
       throw new IllegalArgumentException("aldr-kl: the saved state has no '" + STATE_LAMBDA + "' array (keys: "
-          + state.keySet() + ")");
+          + state.names() + ")");
     }
-    double[] v = a.toDoubleVector();
-    for (double x : v) {
+    for (double x : state.array(STATE_LAMBDA)) {
       if (!(x > 0) || Double.isInfinite(x)) {
         throw new IllegalArgumentException("aldr-kl: the saved lambda holds an invalid value " + x);
       }
     }
-    lambda = v;
   }
 
   private KlDro.Normalization normalization() {
@@ -184,28 +160,28 @@ public class AldrKlLoss extends AbstractLoss implements StatefulLoss {
   @Override
   Eval evaluate(Batch b, Want want) {
     KlDro.Scores s = KlDro.normalizeAll(b, normalization());
-    double[] lam = lambdas(gate().enter(want), s.z(), b);
+    double[] lam = lambdas(gate().step(), s.z(), b);
     double pull = alpha * Math.log(b.cols()) / (2 * lambda0);
     return KlDro.rows(b, want, normalization(), s, margin, lam, pull, lambda0);
   }
 
   /** lambda_i for each row: stored (updated on the step's first call) for training rows, lambda0 otherwise. */
-  private double[] lambdas(boolean inStep, double[] z, Batch b) {
+  private double[] lambdas(StepInfo step, double[] z, Batch b) {
     int n = b.rows();
     int k = b.cols();
     double[] lam = new double[n];
-    boolean update = inStep && gate.takeArm();
-    int[] idx = inStep ? gate.step().indices() : null;
-    if (idx == null || lambda == null) {
+    if (step == null) {
       Arrays.fill(lam, lambda0);
       return lam;
     }
+    int[] idx = step.indices();
+    double[] lambda = step.state().array(STATE_LAMBDA);
     if (idx.length != n) {
       throw new IllegalStateException("aldr-kl: the step has " + idx.length + " sample indices but the batch has "
           + n + " rows; call beginStep with this batch's indices");
     }
     for (int i = 0; i < n; i++) lam[i] = lambda[idx[i]];
-    if (update) {
+    if (gate.takeArm()) {
       double[] work = new double[k];
       double c = alpha * Math.log(k);
       for (int i = 0; i < n; i++) {

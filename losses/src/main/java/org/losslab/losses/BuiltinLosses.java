@@ -18,6 +18,21 @@ public final class BuiltinLosses implements LossProvider {
   private static final String ENSLOSS_PAPER =
       "Ben Dai, EnsLoss: Stochastic Calibrated Loss Ensembles for Preventing Overfitting in Classification, "
           + "ICML 2025, PMLR 267:12001-12021, arXiv 2409.00908; code statmlben/ensLoss";
+  private static final String ISOGCLR_PAPER =
+      "Qiu, Hu, Yuan, Zhou, Zhang & Yang, Not All Semantics are Created Equal: Contrastive Self-supervised Learning "
+          + "with Automatic Temperature Individualization, ICML 2023, arXiv 2305.11965; code Optimization-AI/LibAUC "
+          + "GCLoss_v1, zhqiu/contrastive-learning-iSogCLR";
+  private static final String SOGCLR_PAPER =
+      "Yuan, Wu, Qiu, Du, Zhang, Najork & Yang, Provable Stochastic Optimization for Global Contrastive Learning, "
+          + "ICML 2022; code Optimization-AI/LibAUC GCLoss_v1";
+  private static final String WANG_LIU =
+      "Wang & Liu, Understanding the Behaviour of Contrastive Loss, CVPR 2021";
+  private static final String TCM_PAPER =
+      "Zhang, Xu, Tang, Fang, Wu, Tighe & Xing, Threshold-Consistent Margin Loss for Open-World Deep Metric "
+          + "Learning, ICLR 2024, arXiv 2307.04047; port KevinMusgrave/pytorch-metric-learning tcm_loss.py";
+  private static final String EMBEDDING = "identity, embedding_size columns (L2-normalised inside the loss); labels "
+      + "one column of class indices; model.embedding set";
+  private static final String TWO_VIEW = EMBEDDING + "; data.views: 2 (rows 0..B-1 and B..2B-1 are the two views)";
   private static final double INF = Double.POSITIVE_INFINITY;
   private static final String LOGITS = "identity, one column per class; labels one-hot";
   private static final String BINARY = "identity, 1 column; labels a [batch, 1] column of 0/1";
@@ -167,6 +182,111 @@ public final class BuiltinLosses implements LossProvider {
             .capabilities(Capability.BINARY_ONLY)
             .note("output", BINARY)
             .factory(p -> new ExponentialLoss())
+            .build(),
+        MethodInfo.<ILossFunction>builder("simclr")
+            .aliases("nt-xent", "infonce")
+            .description("NT-Xent on a two-view batch: (1/2B) sum_i -log exp(s_ip/tau) / sum_{k != i} exp(s_ik/tau), "
+                + "cosine similarities; Wang & Liu's ordinary contrastive loss.")
+            .paper("Chen, Kornblith, Norouzi & Hinton, A Simple Framework for Contrastive Learning of Visual "
+                + "Representations, ICML 2020, Eq. 1; " + WANG_LIU + ", Eq. 1")
+            .param(ParamSpec.real("tau", 0.5, 0, false, INF, false, "temperature (SimCLR's CIFAR-10 value 0.5)"))
+            .capabilities(Capability.BATCH_COUPLED)
+            .note("output", TWO_VIEW)
+            .factory(p -> new SimClrLoss(p.getDouble("tau")))
+            .build(),
+        MethodInfo.<ILossFunction>builder("dcl")
+            .description("Decoupled contrastive loss: NT-Xent without the positive in the denominator.")
+            .paper("Yeh, Hong, Hsu, Liu, Chen & LeCun, Decoupled Contrastive Learning, ECCV 2022, Eq. 6")
+            .param(ParamSpec.real("tau", 0.1, 0, false, INF, false, "temperature"))
+            .capabilities(Capability.BATCH_COUPLED)
+            .note("output", TWO_VIEW)
+            .note("left out", "the weighted variant DCLW")
+            .factory(p -> new DclLoss(p.getDouble("tau")))
+            .build(),
+        MethodInfo.<ILossFunction>builder("hard-contrastive")
+            .description("Wang & Liu's hard contrastive loss: NT-Xent whose denominator keeps the positive and the "
+                + "negatives at or above the upper-alpha quantile of the row's negative similarities.")
+            .paper(WANG_LIU + ", Eq. 9")
+            .param(ParamSpec.real("tau", 0.3, 0, false, INF, false, "temperature (the paper's Table 1 spans 0.07 to 1)"))
+            .param(ParamSpec.real("alpha", 0.0819, 0, false, 1, true,
+                "share of the row's negatives kept, the largest (the paper's CIFAR value 0.0819 of 4095 negatives)"))
+            .capabilities(Capability.BATCH_COUPLED)
+            .note("output", TWO_VIEW)
+            .factory(p -> new HardContrastiveLoss(p.getDouble("tau"), p.getDouble("alpha")))
+            .build(),
+        MethodInfo.<ILossFunction>builder("simple-contrastive")
+            .description("Wang & Liu's simple contrastive loss -s_ip + lambda sum_k s_ik, the large-tau limit, with "
+                + "lambda = weight / (number of negatives).")
+            .paper(WANG_LIU + ", Eq. 3")
+            .param(ParamSpec.real("weight", 1.0, 0, false, INF, false,
+                "lambda times the number of negatives: 1 = the positive against the mean negative (the paper does "
+                    + "not print lambda)"))
+            .capabilities(Capability.BATCH_COUPLED)
+            .note("output", TWO_VIEW)
+            .factory(p -> new SimpleContrastiveLoss(p.getDouble("weight")))
+            .build(),
+        MethodInfo.<ILossFunction>builder("sogclr")
+            .description("SogCLR: the global contrastive loss with per-sample moving averages u_i of the negatives' "
+                + "exp-similarity at a fixed temperature (LibAUC GCLoss_v1, enable_isogclr=False).")
+            .paper(SOGCLR_PAPER)
+            .param(ParamSpec.real("tau", 0.1, 0, false, INF, false, "temperature (LibAUC's default)"))
+            .param(ParamSpec.real("gamma", 0.9, 0, false, 1, true, "moving-average weight of the batch estimate"))
+            .param(ParamSpec.real("eps", 1e-8, 0, false, INF, false, "floor on u_i in the weights"))
+            .capabilities(Capability.BATCH_COUPLED, Capability.NEEDS_SAMPLE_INDICES, Capability.PER_SAMPLE_STATE)
+            .note("output", TWO_VIEW)
+            .note("state", "u_i per training sample (8 bytes), owned by the trainer, in checkpoints")
+            .note("value", "a surrogate whose gradient is that of tau log E exp(h/tau); evaluation uses gamma = 1")
+            .factory(p -> new SogClrLoss(p.getDouble("tau"), p.getDouble("gamma"), p.getDouble("eps")))
+            .build(),
+        MethodInfo.<ILossFunction>builder("isogclr")
+            .description("iSogCLR: SogCLR with an individual temperature tau_i per sample, moved by a momentum of the "
+                + "estimate of rho - KL(q_i || uniform) (LibAUC GCLoss_v1, enable_isogclr=True).")
+            .paper(ISOGCLR_PAPER)
+            .param(ParamSpec.real("tau_init", 0.1, 0, false, INF, false, "initial temperature (LibAUC 0.1)"))
+            .param(ParamSpec.real("tau_min", 0.05, 0, false, INF, false, "lower bound of tau_i (LibAUC 0.05)"))
+            .param(ParamSpec.real("tau_max", 0.7, 0, false, INF, false, "upper bound of tau_i (LibAUC 0.7)"))
+            .param(ParamSpec.real("rho", 0.3, 0, true, INF, false,
+                "KL radius: larger rho, smaller temperatures (LibAUC 0.3; recommended 0.1 to 0.5 unimodal)"))
+            .param(ParamSpec.real("gamma", 0.9, 0, false, 1, true, "moving-average weight of the batch estimate"))
+            .param(ParamSpec.real("eta", 0.01, 0, true, INF, false, "step size of the temperatures (LibAUC 0.01)"))
+            .param(ParamSpec.real("beta", 0.9, 0, false, 1, true, "momentum weight of the temperature gradient"))
+            .param(ParamSpec.real("eps", 1e-8, 0, false, INF, false, "floor on u_i"))
+            .param(ParamSpec.real("grad_clip", 0.0, 0, true, INF, false,
+                "clip the temperature gradient to [-c, c]; 0 = off (LibAUC); the official repository uses 3"))
+            .capabilities(Capability.BATCH_COUPLED, Capability.NEEDS_SAMPLE_INDICES, Capability.PER_SAMPLE_STATE)
+            .note("output", TWO_VIEW)
+            .note("state", "u_i, tau_i and m_i per training sample (24 bytes), owned by the trainer, in checkpoints; "
+                + "the learned tau_i are written at the end of a run")
+            .note("value", "a surrogate; evaluation uses gamma = 1 and tau_init")
+            .note("left out", "LibAUC's cosine gamma schedule (its default is the constant one)")
+            .factory(p -> new ISogClrLoss(p.getDouble("tau_init"), p.getDouble("tau_min"), p.getDouble("tau_max"),
+                p.getDouble("rho"), p.getDouble("gamma"), p.getDouble("eta"), p.getDouble("beta"), p.getDouble("eps"),
+                p.getDouble("grad_clip")))
+            .build(),
+        MethodInfo.<ILossFunction>builder("contrastive")
+            .description("Pairwise contrastive loss on cosine similarities: relu(m+ - s) on same-class pairs plus "
+                + "relu(s - m-) on the others, each averaged over its non-zero pairs (PML's ContrastiveLoss).")
+            .paper("Hadsell, Chopra & LeCun, CVPR 2006; as KevinMusgrave/pytorch-metric-learning ContrastiveLoss "
+                + "with CosineSimilarity and AvgNonZeroReducer")
+            .param(ParamSpec.real("pos_margin", 0.9, -1, 1, "same-class pairs are pulled up to this similarity"))
+            .param(ParamSpec.real("neg_margin", 0.4, -1, 1, "other-class pairs are pushed below this similarity"))
+            .capabilities(Capability.BATCH_COUPLED)
+            .note("output", EMBEDDING + "; a class-balanced sampler (data.sampler) gives each batch its positives")
+            .factory(p -> new PairContrastiveLoss(p.getDouble("pos_margin"), p.getDouble("neg_margin")))
+            .build(),
+        MethodInfo.<ILossFunction>builder("tcm")
+            .description("Threshold-consistent margin: lambda+ mean over positives at or below m+ of (m+ - s) plus "
+                + "lambda- mean over negatives at or above m- of (s - m-); an additive regulariser (loss.add).")
+            .paper(TCM_PAPER)
+            .param(ParamSpec.real("pos_margin", 0.9, -1, 1, "m+: positives at or below it count (paper 5.2 via PML)"))
+            .param(ParamSpec.real("neg_margin", 0.5, -1, 1, "m-: negatives at or above it count (paper 5.2 via PML)"))
+            .param(ParamSpec.real("pos_weight", 1.0, 0, true, INF, false, "lambda+"))
+            .param(ParamSpec.real("neg_weight", 1.0, 0, true, INF, false, "lambda-"))
+            .capabilities(Capability.BATCH_COUPLED)
+            .note("output", EMBEDDING + "; a class-balanced sampler gives each batch its positives")
+            .note("unverified", "the per-dataset margins of the paper")
+            .factory(p -> new TcmLoss(p.getDouble("pos_margin"), p.getDouble("neg_margin"), p.getDouble("pos_weight"),
+                p.getDouble("neg_weight")))
             .build());
   }
 }

@@ -33,14 +33,15 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * The output layer has 1 column with IDENTITY activation; labels are a [batch, 1] column of 0/1 (any label above
  * 0.5 counts as positive).
  *
- * <p>Draws ({@link StepAware}): the calls of a training step (see {@link StepGate}) use normal draws from a
+ * <p>Draws ({@link StepAware}): the calls of a training step (between beginStep and endStep) use normal draws from a
  * generator seeded by ({@link StepInfo#seed()}, {@link StepInfo#step()}), so a run repeats exactly and the
  * gradient and score calls of one step, or both passes of a two-pass strategy, see the same loss. Evaluation
  * calls (score calls outside a training step) return the surrogate with one fixed draw (fixed seed; the same for
  * every run and epoch at a given batch size), so validation values are deterministic and comparable across
  * epochs and runs; like the training value they are a monitor only (use accuracy to compare losses). Plain DL4J use without
- * {@code beginStep}: each gradient call starts a new implicit step with its own draws from a fixed seed, so the
- * loss stays doubly stochastic.
+ * {@code beginStep}: each gradient call starts a new implicit step with its own draws from a fixed seed, which the
+ * next score call (DL4J's {@code fit} asks for the gradient, then the score) shares and ends, so the loss stays
+ * doubly stochastic.
  */
 public class EnsLoss extends AbstractLoss implements StepAware, DetachedSurrogate {
   private static final long serialVersionUID = 1L;
@@ -75,7 +76,7 @@ public class EnsLoss extends AbstractLoss implements StepAware, DetachedSurrogat
   @JsonIgnore
   private transient NormalSource source;
   @JsonIgnore
-  private transient boolean implicitSteps;
+  private transient boolean explicitSteps;
   @JsonIgnore
   private transient long implicitStep;
   @JsonIgnore
@@ -106,8 +107,13 @@ public class EnsLoss extends AbstractLoss implements StepAware, DetachedSurrogat
 
   @Override
   public void beginStep(StepInfo step) {
-    implicitSteps = false;
+    explicitSteps = true;
     gate().begin(step);
+  }
+
+  @Override
+  public void endStep() {
+    gate().end();
   }
 
   @Override
@@ -132,16 +138,14 @@ public class EnsLoss extends AbstractLoss implements StepAware, DetachedSurrogat
   @Override
   Eval evaluate(Batch b, Want want) {
     StepGate g = gate();
-    if (want.gradient() && (implicitSteps || !g.begun()) && !g.isOpen()) {
-      implicitSteps = true;
-      g.begin(new StepInfo(null, 0, 0, implicitStep++, PLAIN_SEED));
-    }
-    boolean inStep = g.enter(want);
+    if (want.gradient() && !explicitSteps && !g.isOpen()) g.begin(new StepInfo(new int[0], 0, 0, implicitStep++, PLAIN_SEED));
+    StepInfo step = g.step();
+    if (!explicitSteps && want.score()) g.end(); // an implicit step ends with its score call
     double[] f = b.logits();
     double[] y = b.labels();
     int n = b.rows();
     double[] w = frozen != null && frozen.length == n ? frozen
-        : weights(b, inStep ? g.step().seed() : EVAL_SEED, inStep ? g.step().step() : EVAL_STEP);
+        : weights(b, step != null ? step.seed() : EVAL_SEED, step != null ? step.step() : EVAL_STEP);
     double[] scores = want.score() ? new double[n] : null;
     double[] grad = want.gradient() ? new double[n] : null;
     for (int i = 0; i < n; i++) {

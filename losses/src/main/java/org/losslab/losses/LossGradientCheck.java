@@ -29,6 +29,8 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * check advances a stateful loss's state by one step: give it a fresh instance unless that is the point.
  */
 public final class LossGradientCheck {
+  /** Columns of the random embeddings an embedding loss is checked on. */
+  static final int EMBEDDING_WIDTH = 5;
   private LossGradientCheck() {}
 
   /**
@@ -107,24 +109,31 @@ public final class LossGradientCheck {
    */
   public static Result check(ILossFunction loss, int numClasses, Options o) {
     int rows = o.rows();
-    int cols = OutputSpec.columnsOf(loss, numClasses);
+    EmbeddingLoss embedding = loss instanceof EmbeddingLoss e ? e : null;
+    // an embedding loss gets EMBEDDING_WIDTH columns and one label column of class indices, each class on at least
+    // two rows; a two-view loss an even number of rows (rows a and a + B are views of one sample)
+    if (embedding != null && embedding.views() == 2 && rows % 2 != 0) rows++;
+    int cols = embedding != null ? EMBEDDING_WIDTH : OutputSpec.columnsOf(loss, numClasses);
+    int labelCols = embedding != null ? 1 : cols;
     IActivation act = OutputSpec.activationOf(loss).getActivationFunction();
     Random rnd = new Random(o.seed());
     double[] logits = new double[rows * cols];
     for (int i = 0; i < logits.length; i++) logits[i] = rnd.nextGaussian() * o.logitScale();
-    double[] lab = new double[rows * cols];
+    double[] lab = new double[rows * labelCols];
     for (int i = 0; i < rows; i++) {
-      if (cols == 1) lab[i] = rnd.nextBoolean() ? 1 : 0;
+      if (embedding != null) lab[i] = embedding.views() == 2 ? (i % (rows / 2)) % numClasses : (i / 2) % numClasses;
+      else if (cols == 1) lab[i] = rnd.nextBoolean() ? 1 : 0;
       else lab[i * cols + rnd.nextInt(cols)] = 1;
     }
     INDArray x = Nd4j.create(logits, new long[] {rows, cols}, DataType.DOUBLE);
-    INDArray labels = Nd4j.create(lab, new long[] {rows, cols}, DataType.DOUBLE);
+    INDArray labels = Nd4j.create(lab, new long[] {rows, labelCols}, DataType.DOUBLE);
     List<String> problems = new ArrayList<>();
     List<String> notes = new ArrayList<>();
 
+    int views = embedding != null ? embedding.views() : 1;
     StepInfo step = o.step() != null ? o.step()
-        : new StepInfo(IntStream.range(0, rows).toArray(), rows, 0, 0, o.seed());
-    if (loss instanceof StatefulLoss s && s.state().isEmpty()) s.initState(step.datasetSize());
+        : new StepInfo(IntStream.range(0, rows / views).toArray(), rows / views, 0, 0, o.seed(), views, null);
+    if (loss instanceof StatefulLoss s && step.state() == null) step = step.withState(s.initialState(step.datasetSize()));
     if (loss instanceof StepAware s) s.beginStep(step);
     DetachedSurrogate frozen = loss instanceof DetachedSurrogate d ? d : null;
     if (frozen != null) frozen.freeze(labels, x, null);
@@ -203,6 +212,7 @@ public final class LossGradientCheck {
           o.tolerance(), total, List.copyOf(problems), List.copyOf(notes));
     } finally {
       if (frozen != null) frozen.release();
+      if (loss instanceof StepAware s) s.endStep();
     }
   }
 

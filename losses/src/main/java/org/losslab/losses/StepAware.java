@@ -4,17 +4,16 @@ package org.losslab.losses;
  * A loss that must know which samples, epoch and step a training step covers (ALDR-KL's per-sample
  * lambda, iSogCLR's per-sample temperatures, EnsLoss's seeded draws).
  *
- * <p>Order of use: the trainer calls {@link #beginStep} once before each training step and never before
- * an evaluation. DL4J then calls {@code computeGradient} and {@code computeScore} separately, and a
- * multi-pass step strategy calls them more than once; a loss that updates state must therefore do it
- * on the first call after {@code beginStep} and on no other.
- *
- * <p>With no end-of-step signal, losslab's losses tell the step's calls from evaluation calls by DL4J's call
- * pattern (see {@code StepGate}): calls from {@code beginStep} on belong to the step until a score call that
- * follows a gradient call (the end of a {@code fit} or {@code computeGradientAndScore} pass); later score calls
- * are evaluation; a later gradient call (a strategy's second pass) belongs to the same step again. So: call
- * {@code beginStep} right before the step's training calls, and evaluate only after the step's pass.
+ * <p>Order of use: the trainer calls {@link #beginStep} once before each training step and {@link #endStep}
+ * right after it, and never around an evaluation. Every loss call in between belongs to the step, however
+ * DL4J splits it into gradient and score calls and however many passes a step strategy makes (SAM's second
+ * pass, an attack's inner gradients); a loss that updates state does so in the step's first call only, and
+ * every later call of the step sees the state that first call produced. Calls outside a step (evaluation,
+ * plain DL4J use) change nothing and use the loss's documented stateless rule.
  */
 public interface StepAware {
   void beginStep(StepInfo step);
+
+  /** Ends the step opened by {@link #beginStep}: later calls are evaluation calls until the next one. */
+  void endStep();
 }

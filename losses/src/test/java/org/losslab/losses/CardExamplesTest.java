@@ -152,22 +152,24 @@ class CardExamplesTest {
   void aldrKlVisits(double c, double lambda0, double alpha, double kl, double lambda1, double extra, double loss1,
                     double g0, double g1, double g2, double lambda2, double loss2) {
     AldrKlLoss l = new AldrKlLoss(c, lambda0, alpha, false, true);
-    l.initState(1);
+    LossState st = l.initialState(1);
 
     // the KL the update uses, from lambda0
     double[] z = normalized(KlDro.Normalization.L1_MEAN);
     assertEquals(kl, KlDro.klToUniform(z, 0, 3, lambda0, new double[3]), TOL);
     assertEquals(extra, -alpha * Math.log(3) / (2 * lambda0) * Math.pow(lambda1 - lambda0, 2), TOL);
 
-    l.beginStep(TestSupport.step(0, 1, 0));
+    l.beginStep(TestSupport.step(0, 1, 0).withState(st));
     INDArray g = l.computeGradient(Y0, O, IDENTITY, null);
-    assertEquals(lambda1, l.state().get(AldrKlLoss.STATE_LAMBDA).getDouble(0), TOL, "lambda after visit 1");
+    assertEquals(lambda1, st.array(AldrKlLoss.STATE_LAMBDA)[0], TOL, "lambda after visit 1");
     assertEquals(loss1, score(l, Y0, O), TOL, "loss on visit 1");
     assertArray(new double[] {g0, g1, g2}, g, TOL, "gradient on visit 1");
+    l.endStep();
 
-    l.beginStep(TestSupport.step(1, 1, 0));
+    l.beginStep(TestSupport.step(1, 1, 0).withState(st));
     assertEquals(loss2, score(l, Y0, O), TOL, "loss on visit 2");
-    assertEquals(lambda2, l.state().get(AldrKlLoss.STATE_LAMBDA).getDouble(0), TOL, "lambda after visit 2");
+    assertEquals(lambda2, st.array(AldrKlLoss.STATE_LAMBDA)[0], TOL, "lambda after visit 2");
+    l.endStep();
     assertEquals(2, l.stateUpdates());
   }
 

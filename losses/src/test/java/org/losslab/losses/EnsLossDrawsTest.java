@@ -90,7 +90,9 @@ class EnsLossDrawsTest {
     trained.computeGradient(Y, x, IDENTITY, null);
     double stepScore = trained.computeScore(Y, x, IDENTITY, null, true);
     assertNotEquals(eval, stepScore, "the step's score uses the step's draw");
-    // after the step's gradient and score, score calls are evaluation: the fixed draw, whatever the run
+    assertEquals(stepScore, trained.computeScore(Y, x, IDENTITY, null, true), 1e-12, "the whole step shares it");
+    trained.endStep();
+    // after the step, score calls are evaluation: the fixed draw, whatever the run
     assertEquals(eval, trained.computeScore(Y, x, IDENTITY, null, true), 1e-12);
     assertEquals(eval, trained.computeScore(Y, x, IDENTITY, null, true), 1e-12);
   }

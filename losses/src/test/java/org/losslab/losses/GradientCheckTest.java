@@ -48,6 +48,18 @@ class GradientCheckTest {
     out.add(Arguments.of("z-loss", Map.of("a", 0.1, "b", 10.0)));
     out.add(Arguments.of("ensloss", Map.of("lam", 0.5)));
     out.add(Arguments.of("ensloss", Map.of("lam", -0.7)));
+    for (double tau : new double[] {0.07, 1.0}) {
+      out.add(Arguments.of("simclr", Map.of("tau", tau)));
+      out.add(Arguments.of("dcl", Map.of("tau", tau)));
+    }
+    out.add(Arguments.of("hard-contrastive", Map.of("alpha", 1.0)));
+    out.add(Arguments.of("hard-contrastive", Map.of("alpha", 0.5, "tau", 0.07)));
+    out.add(Arguments.of("simple-contrastive", Map.of("weight", 3.0)));
+    out.add(Arguments.of("sogclr", Map.of("tau", 0.5, "gamma", 0.3)));
+    out.add(Arguments.of("isogclr", Map.of("rho", 0.0, "grad_clip", 3.0)));
+    out.add(Arguments.of("isogclr", Map.of("tau_init", 0.5, "eta", 0.1)));
+    out.add(Arguments.of("contrastive", Map.of("pos_margin", 0.2, "neg_margin", -0.2)));
+    out.add(Arguments.of("tcm", Map.of("pos_margin", 0.3, "neg_margin", -0.3, "pos_weight", 0.5, "neg_weight", 2.0)));
     return out.stream();
   }
 
@@ -59,7 +71,9 @@ class GradientCheckTest {
       LossGradientCheck.Result r = LossGradientCheck.check(loss, 4, LossGradientCheck.Options.defaults()
           .withSeed(seed).withRows(8));
       assertTrue(r.passed(), r.summary());
-      assertEquals(8 * OutputSpec.columnsOf(loss, 4), r.checked());
+      int cols = loss instanceof EmbeddingLoss ? LossGradientCheck.EMBEDDING_WIDTH : OutputSpec.columnsOf(loss, 4);
+      assertEquals(cols, r.columns());
+      assertEquals(8 * cols, r.checked(), "every entry of the whole batch's gradient");
       assertTrue(Double.isFinite(r.score()));
     }
   }
@@ -68,13 +82,15 @@ class GradientCheckTest {
   void aldrKlCheckedAfterSeveralSteps() {
     // lambda_i away from lambda0: the gradient uses the stored (detached) lambda of the step
     AldrKlLoss loss = new AldrKlLoss(1, 1, 1, false, true);
-    LossGradientCheck.Result first = LossGradientCheck.check(loss, 5);
+    LossState state = loss.initialState(6);
+    StepInfo step = new StepInfo(new int[] {0, 1, 2, 3, 4, 5}, 6, 0, 0, 1, 1, state);
+    LossGradientCheck.Result first = LossGradientCheck.check(loss, 5, LossGradientCheck.Options.defaults().withStep(step));
     assertTrue(first.passed(), first.summary());
-    double[] afterFirst = loss.state().get(AldrKlLoss.STATE_LAMBDA).toDoubleVector();
+    double[] afterFirst = state.array(AldrKlLoss.STATE_LAMBDA).clone();
     LossGradientCheck.Result again = LossGradientCheck.check(loss, 5,
-        LossGradientCheck.Options.defaults().withStep(new StepInfo(new int[] {0, 1, 2, 3, 4, 5}, 6, 0, 1, 1)));
+        LossGradientCheck.Options.defaults().withStep(new StepInfo(new int[] {0, 1, 2, 3, 4, 5}, 6, 0, 1, 1, 1, state)));
     assertTrue(again.passed(), again.summary());
-    double[] afterSecond = loss.state().get(AldrKlLoss.STATE_LAMBDA).toDoubleVector();
+    double[] afterSecond = state.array(AldrKlLoss.STATE_LAMBDA).clone();
     assertEquals(2, loss.stateUpdates());
     for (int i = 0; i < 6; i++) {
       assertTrue(afterFirst[i] < 1 && afterSecond[i] < afterFirst[i], "lambda moves on each visit (alpha = 1)");

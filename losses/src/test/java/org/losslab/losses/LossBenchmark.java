@@ -138,11 +138,19 @@ public final class LossBenchmark {
     long t0 = System.nanoTime();
     for (int i = 0; i < reps; i++) {
       if (loss instanceof StepAware s) s.beginStep(new StepInfo(IntStream.range(0, (int) preOut.rows()).toArray(),
-          samples, 0, i, 1));
+          samples, 0, i, 1, 1, state(loss, samples)));
       loss.computeGradient(d.getLabels(), preOut, act, null);
       loss.computeScore(d.getLabels(), preOut, act, null, false);
+      if (loss instanceof StepAware s) s.endStep();
     }
     return (System.nanoTime() - t0) / 1e3 / reps;
+  }
+
+  private static final java.util.Map<ILossFunction, LossState> STATES = new java.util.IdentityHashMap<>();
+
+  /** The state the benchmark keeps for a stateful loss, as a trainer would. */
+  private static LossState state(ILossFunction loss, int samples) {
+    return loss instanceof StatefulLoss s ? STATES.computeIfAbsent(loss, l -> s.initialState(samples)) : null;
   }
 
   private static MultiLayerNetwork net(ILossFunction loss, Activation act, int cols) {
@@ -165,9 +173,11 @@ public final class LossBenchmark {
     for (DataSet d : batches) {
       int rows = (int) d.getFeatures().rows();
       if (loss instanceof StepAware s) {
-        s.beginStep(new StepInfo(IntStream.range(from, from + rows).toArray(), samples, (int) epoch, step, 1));
+        s.beginStep(new StepInfo(IntStream.range(from, from + rows).toArray(), samples, (int) epoch, step, 1, 1,
+            state(loss, samples)));
       }
       net.fit(d);
+      if (loss instanceof StepAware s) s.endStep();
       from += rows;
       step++;
     }

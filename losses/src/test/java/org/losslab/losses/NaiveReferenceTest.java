@@ -335,8 +335,8 @@ class NaiveReferenceTest {
         AldrKlLoss loss = new AldrKlLoss(p[0], p[1], p[2], false, true);
         // every call is a fresh sample's first visit: lambda updated once from lambda0
         compare(loss, aldrKlFirstVisit(p[0], p[1], p[2]), seed, 2.0, () -> {
-          loss.initState(100);
-          loss.beginStep(TestSupport.stepOver(0, 100, 10, B));
+          loss.endStep();
+          loss.beginStep(TestSupport.stepOver(0, 100, 10, B).withState(loss.initialState(100)));
         });
       }
     }
@@ -365,7 +365,7 @@ class NaiveReferenceTest {
         return out;
       }
     }, 4, 2.0);
-    assertTrue(loss.state().isEmpty(), "no state without steps");
+    assertEquals(0, loss.stateUpdates(), "no state update without steps");
   }
 
   @Test

@@ -42,8 +42,9 @@ class RecipeTest {
   record Problem(INDArray features, INDArray labels, int[] classes, int numClasses, int columns) {
     /** Gaussian blobs around well separated centres; two classes for binary-only losses. */
     static Problem forLoss(ILossFunction loss, int n, int k) {
-      int classes = OutputSpec.columnsOf(loss, k) == 1 ? 2 : k;
-      int cols = OutputSpec.columnsOf(loss, classes);
+      boolean embedding = loss instanceof EmbeddingLoss;
+      int classes = !embedding && OutputSpec.columnsOf(loss, k) == 1 ? 2 : k;
+      int cols = embedding ? EMBEDDING : OutputSpec.columnsOf(loss, classes);
       Random r = new Random(11);
       double[][] centres = new double[classes][4];
       for (int c = 0; c < classes; c++) for (int d = 0; d < 4; d++) centres[c][d] = r.nextGaussian() * 2.5;
@@ -53,7 +54,7 @@ class RecipeTest {
         y[i] = i % classes;
         for (int d = 0; d < 4; d++) x[i][d] = centres[y[i]][d] + r.nextGaussian() * 0.5;
       }
-      INDArray labels = cols == 1 ? TestSupport.column(IntStream.of(y).asDoubleStream().toArray())
+      INDArray labels = cols == 1 || embedding ? TestSupport.column(IntStream.of(y).asDoubleStream().toArray())
           : TestSupport.oneHot(classes, y);
       return new Problem(Nd4j.createFromArray(x), labels, y, classes, cols);
     }
@@ -88,22 +89,45 @@ class RecipeTest {
     return net;
   }
 
-  /** Trains {@code steps} minibatch steps over the problem in order, as the trainer would drive the loss. */
-  static void train(MultiLayerNetwork net, ILossFunction loss, Problem p, int steps, int batch) {
+  /** Output width of the embedding losses' networks. */
+  static final int EMBEDDING = 6;
+
+  /**
+   * Trains {@code steps} minibatch steps over the problem in order, as the trainer would drive the loss: begin the
+   * step with the batch's indices (and the loss's state, which this caller owns), fit, end the step. A two-view
+   * loss gets both views of each sample in one batch, each the sample plus its own small seeded noise.
+   *
+   * @return the loss's state after training, or null for a loss without state
+   */
+  static LossState train(MultiLayerNetwork net, ILossFunction loss, Problem p, int steps, int batch) {
     int n = (int) p.features().rows();
+    int views = loss instanceof EmbeddingLoss e ? e.views() : 1;
+    LossState state = loss instanceof StatefulLoss sl ? sl.initialState(n) : null;
     for (int s = 0; s < steps; s++) {
       int from = (s * batch) % n;
       int to = Math.min(n, from + batch);
-      if (loss instanceof StepAware a) {
-        a.beginStep(new StepInfo(IntStream.range(from, to).toArray(), n, s * batch / n, s, 5));
+      INDArray x = p.features().get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+      INDArray y = p.labels().get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+      if (views == 2) {
+        Nd4j.getRandom().setSeed(1000 + s);
+        INDArray a = x.add(Nd4j.randn(x.dataType(), x.shape()).muli(0.3));
+        INDArray b = x.add(Nd4j.randn(x.dataType(), x.shape()).muli(0.3));
+        x = Nd4j.vstack(a, b);
+        y = Nd4j.vstack(y, y);
       }
-      net.fit(new DataSet(p.features().get(NDArrayIndex.interval(from, to), NDArrayIndex.all()),
-          p.labels().get(NDArrayIndex.interval(from, to), NDArrayIndex.all())));
+      if (loss instanceof StepAware a) {
+        a.beginStep(new StepInfo(IntStream.range(from, to).toArray(), n, s * batch / n, s, 5, views, state));
+      }
+      net.fit(new DataSet(x, y));
+      if (loss instanceof StepAware a) a.endStep();
     }
+    return state;
   }
 
+  /** The classification losses (the embedding losses have their own recipe, {@code EmbeddingRecipeTest}). */
   static Stream<String> names() {
-    return Losses.registry().all().stream().map(MethodInfo::name);
+    return Losses.registry().all().stream().filter(i -> !(i.create(Map.of()) instanceof EmbeddingLoss))
+        .map(MethodInfo::name);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -20,7 +20,8 @@ class RegistryTest {
   @Test
   void everyLossIsRegistered() {
     assertTrue(Losses.registry().names().containsAll(List.of("cross-entropy", "mse", "comp-sum", "sum-exp", "gce",
-        "mae", "ldr-kl", "ldr-topk-kl", "aldr-kl", "z-loss", "ensloss", "bce", "hinge", "exponential")), Losses.registry().names()
+        "mae", "ldr-kl", "ldr-topk-kl", "aldr-kl", "z-loss", "ensloss", "bce", "hinge", "exponential", "simclr", "dcl",
+        "hard-contrastive", "simple-contrastive", "sogclr", "isogclr", "contrastive", "tcm")), Losses.registry().names()
         .toString());
     for (MethodInfo<ILossFunction> info : Losses.registry().all()) {
       assertFalse(info.description().isBlank(), info.name());
@@ -28,7 +29,8 @@ class RegistryTest {
       assertTrue(info.notes().containsKey("output"), info.name() + " says which output layer it needs");
       ILossFunction loss = info.create(Map.of());
       boolean binary = info.has(Capability.BINARY_ONLY);
-      assertEquals(binary ? 1 : 7, OutputSpec.columnsOf(loss, 7), info.name());
+      // binary losses and embedding losses (one column of class indices) have one label column
+      assertEquals(binary || loss instanceof EmbeddingLoss ? 1 : 7, OutputSpec.columnsOf(loss, 7), info.name());
       if (!info.name().equals("cross-entropy") && !info.name().equals("mse")) {
         assertEquals(Activation.IDENTITY, OutputSpec.activationOf(loss), info.name());
       }

@@ -2,6 +2,7 @@ package org.losslab.losses;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,14 +28,23 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  */
 class SerializationTest {
   /** Non-default values for every registered parameter. */
-  private static final Map<String, Map<String, Object>> NON_DEFAULT = Map.of(
-      "comp-sum", Map.of("tau", 0.37),
-      "gce", Map.of("q", 0.3),
-      "ldr-kl", Map.of("margin", 0.7, "lambda", 3.0, "rescale", false),
-      "ldr-topk-kl", Map.of("margin", 0.3, "lambda", 2.0, "k", 3, "rescale", false),
-      "aldr-kl", Map.of("margin", 0.4, "lambda0", 5.0, "alpha", 3.0, "softplus", true, "rescale", false),
-      "z-loss", Map.of("a", 2.5, "b", 0.3),
-      "ensloss", Map.of("lam", 0.4));
+  private static final Map<String, Map<String, Object>> NON_DEFAULT = Map.ofEntries(
+      Map.entry("comp-sum", Map.of("tau", 0.37)),
+      Map.entry("gce", Map.of("q", 0.3)),
+      Map.entry("ldr-kl", Map.of("margin", 0.7, "lambda", 3.0, "rescale", false)),
+      Map.entry("ldr-topk-kl", Map.of("margin", 0.3, "lambda", 2.0, "k", 3, "rescale", false)),
+      Map.entry("aldr-kl", Map.of("margin", 0.4, "lambda0", 5.0, "alpha", 3.0, "softplus", true, "rescale", false)),
+      Map.entry("z-loss", Map.of("a", 2.5, "b", 0.3)),
+      Map.entry("ensloss", Map.of("lam", 0.4)),
+      Map.entry("simclr", Map.of("tau", 0.3)),
+      Map.entry("dcl", Map.of("tau", 0.2)),
+      Map.entry("hard-contrastive", Map.of("tau", 0.5, "alpha", 0.25)),
+      Map.entry("simple-contrastive", Map.of("weight", 0.5)),
+      Map.entry("sogclr", Map.of("tau", 0.2, "gamma", 0.8, "eps", 1e-6)),
+      Map.entry("isogclr", Map.of("tau_init", 0.2, "tau_min", 0.1, "tau_max", 0.5, "rho", 0.4, "gamma", 0.8,
+          "eta", 0.02, "beta", 0.5, "eps", 1e-6, "grad_clip", 3.0)),
+      Map.entry("contrastive", Map.of("pos_margin", 0.8, "neg_margin", 0.3)),
+      Map.entry("tcm", Map.of("pos_margin", 0.85, "neg_margin", 0.45, "pos_weight", 0.5, "neg_weight", 2.0)));
 
   @BeforeAll
   static void doubles() {
@@ -57,7 +67,7 @@ class SerializationTest {
     }
     RecipeTest.Problem problem = RecipeTest.Problem.forLoss(loss, 24, 3);
     MultiLayerNetwork net = RecipeTest.network(loss, problem, 5);
-    RecipeTest.train(net, loss, problem, 3, 8);
+    LossState state = RecipeTest.train(net, loss, problem, 3, 8);
 
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     ModelSerializer.writeModel(net, bytes, true);
@@ -79,13 +89,17 @@ class SerializationTest {
     String json = net.getLayerWiseConfigurations().toJson();
     ILossFunction fromJson = ((OutputLayer) MultiLayerConfiguration.fromJson(json).getConf(1).getLayer()).getLossFn();
     assertEquals(loss, fromJson);
-    for (String runtime : new String[] {"gate", "source", "frozen", "implicitStep", "updates"}) {
+    for (String runtime : new String[] {"gate", "source", "frozen", "implicitStep", "updates", "stepView", "explicitSteps"}) {
       assertFalse(json.contains(runtime), "runtime field " + runtime + " must not be in the configuration:\n" + json);
     }
     if (loss instanceof AldrKlLoss) assertFalse(json.contains("\"lambda\""), "per-sample lambda in:\n" + json);
     if (loss instanceof StatefulLoss s) {
-      assertFalse(s.state().isEmpty(), "the trained loss has state");
-      assertTrue(((StatefulLoss) back).state().isEmpty(), "state travels through StatefulLoss, not the model file");
+      // the state is the trainer's (checkpoints carry it), not the model file's: training moved it, and the
+      // reloaded loss starts from its initial state
+      assertNotEquals(s.initialState(problem.features().rows() > 0 ? (int) problem.features().rows() : 1), state,
+          "training moved the state");
+      assertEquals(s.initialState((int) problem.features().rows()), ((StatefulLoss) back).initialState(
+          (int) problem.features().rows()));
     }
   }
 }

@@ -9,6 +9,7 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /** Shared helpers of the loss tests. */
 final class TestSupport {
@@ -53,6 +54,17 @@ final class TestSupport {
 
   static StepInfo step(long step, int datasetSize, int... indices) {
     return new StepInfo(indices, datasetSize, 0, step, 42L);
+  }
+
+  /**
+   * A step over rows 0..rows-1 of a batch as the trainer would begin it for this loss: its views (a two-view loss's
+   * rows are two views of rows/2 samples) and, for a stateful loss, a fresh state.
+   */
+  static StepInfo stepFor(ILossFunction loss, int rows, long step) {
+    int views = loss instanceof EmbeddingLoss e ? e.views() : 1;
+    int samples = rows / views;
+    LossState state = loss instanceof StatefulLoss s ? s.initialState(samples) : null;
+    return new StepInfo(IntStream.range(0, samples).toArray(), samples, 0, step, 42L, views, state);
   }
 
   static StepInfo stepOver(long step, int datasetSize, int from, int count) {

@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import org.deeplearning4j.nn.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.losslab.losses.LossState;
 import org.losslab.losses.StatefulLoss;
 import org.losslab.training.layers.FastLayers;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -57,16 +58,23 @@ public final class Checkpoint {
   private final TrainerState state;
   private final Map<String, INDArray> optimizerState;
   private final Map<String, INDArray> strategyState;
+  private final LossState lossState;
   private final Map<String, String> meta;
 
   private Checkpoint(Path dir, MultiLayerNetwork net, TrainerState state, Map<String, INDArray> optimizerState,
-                     Map<String, INDArray> strategyState, Map<String, String> meta) {
+                     Map<String, INDArray> strategyState, LossState lossState, Map<String, String> meta) {
     this.dir = dir;
     this.net = net;
     this.state = state;
     this.optimizerState = optimizerState;
     this.strategyState = strategyState;
+    this.lossState = lossState;
     this.meta = meta;
+  }
+
+  /** The loss's per-sample state ({@link StatefulLoss}), checked against the loss; null when the loss keeps none. */
+  public LossState lossState() {
+    return lossState;
   }
 
   /** The tensor-level optimizer state (FRUGAL), or null when the optimizer has none. */
@@ -131,14 +139,15 @@ public final class Checkpoint {
     }
   }
 
-  static void write(Path dir, MultiLayerNetwork net, TrainerState state, Map<String, INDArray> optimizerState,
-                    Map<String, INDArray> strategyState, Map<String, String> meta) throws IOException {
+  static void write(Path dir, MultiLayerNetwork net, TrainerState state, LossState lossState,
+                    Map<String, INDArray> optimizerState, Map<String, INDArray> strategyState, Map<String, String> meta)
+      throws IOException {
     Path parent = dir.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     recover(dir);
     Path tmp = Files.createTempDirectory(parent, dir.getFileName() + ".tmp");
     ModelSerializer.writeModel(net, tmp.resolve(MODEL).toFile(), true);
-    if (lossOf(net) instanceof StatefulLoss s) writeArrays(tmp.resolve(LOSS_STATE), s.state());
+    if (lossState != null) writeArrays(tmp.resolve(LOSS_STATE), lossState.toArrays());
     if (optimizerState != null) writeArrays(tmp.resolve(OPTIMIZER_STATE), optimizerState);
     if (!strategyState.isEmpty()) writeArrays(tmp.resolve(STRATEGY_STATE), strategyState);
     state.write(tmp.resolve(STATE));
@@ -234,13 +243,15 @@ public final class Checkpoint {
     }
     FastLayers.install(net); // a restored network has new layer objects, without losslab's helpers
     checkModel(dir.resolve(MODEL), net, params, updaterStateLength);
+    LossState lossState = null;
     if (lossOf(net) instanceof StatefulLoss s) {
       Path f = dir.resolve(LOSS_STATE);
       if (!Files.exists(f)) throw new CheckpointException(f, "missing: loss " + s.getClass().getSimpleName() + " keeps per-sample state");
       Map<String, INDArray> arrays = readArrays(f);
       checkFinite(f, arrays);
       try {
-        s.restoreState(arrays);
+        lossState = LossState.fromArrays(arrays);
+        s.checkState(lossState);
       } catch (RuntimeException e) {
         throw new CheckpointException(f, "does not fit the loss: " + e.getMessage(), e);
       }
@@ -263,7 +274,7 @@ public final class Checkpoint {
     }
     Map<String, String> meta = new LinkedHashMap<>();
     for (String k : m.stringPropertyNames()) if (k.startsWith("meta.")) meta.put(k.substring(5), m.getProperty(k));
-    return new Checkpoint(dir, net, state, optimizerState, strategyState, Map.copyOf(meta));
+    return new Checkpoint(dir, net, state, optimizerState, strategyState, lossState, Map.copyOf(meta));
   }
 
   /**

@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import me.tongfei.progressbar.ProgressBar;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.losslab.datasets.Dataset;
+import org.losslab.losses.LossState;
 import org.losslab.losses.OutputSpec;
 import org.losslab.losses.StatefulLoss;
 import org.losslab.losses.StepAware;
@@ -45,6 +46,8 @@ public final class Trainer {
   private final TensorUpdater tensorUpdater;
   private final StepHookListener hookListener;
   private final Path resumedFrom;
+  /** The loss's per-sample state: this trainer owns it (the loss reads and updates it during steps). */
+  private LossState lossState;
   private long lastCheckpointStep = -1;
   private long lastCheckpointNanos = System.nanoTime();
 
@@ -118,11 +121,18 @@ public final class Trainer {
       throw new CheckpointException(ckpt.dir().resolve(Checkpoint.STATE), "is at epoch " + epoch
           + (epoch < 0 ? ", before the first epoch" : ", past this run's " + cfg.epochs() + " epochs"));
     }
-    return new Trainer(ckpt.network(), strategy, tensorUpdater, cfg, ckpt.state(), ckpt.dir());
+    Trainer t = new Trainer(ckpt.network(), strategy, tensorUpdater, cfg, ckpt.state(), ckpt.dir());
+    t.lossState = ckpt.lossState();
+    return t;
   }
 
   public MultiLayerNetwork network() {
     return net;
+  }
+
+  /** The loss's per-sample state (null for a loss without, or before {@link #fit} created it). */
+  public LossState lossState() {
+    return lossState;
   }
 
   /** The optimizer's tensor-level part (FRUGAL), or null. */
@@ -155,7 +165,7 @@ public final class Trainer {
     Batches valBatches = validation == null ? null : new Batches(validation, outCols, dtype);
     Batches testBatches = test == null ? null : new Batches(test, outCols, dtype);
     Evaluator evaluator = new Evaluator(Math.max(cfg.batchSize(), 1024), cfg.topK());
-    if (loss instanceof StatefulLoss s && !resumed) s.initState(train.size());
+    if (loss instanceof StatefulLoss s && lossState == null) lossState = s.initialState(train.size());
 
     int n = train.size();
     int batchesPerEpoch = (n + cfg.batchSize() - 1) / cfg.batchSize();
@@ -183,11 +193,16 @@ public final class Trainer {
             int[] idx = slice(order, b, n);
             DataSet batch = prefetcher.take(idx);
             if (b + 1 < batchesPerEpoch) prefetcher.prefetch(slice(order, b + 1, n));
-            if (loss instanceof StepAware sa) sa.beginStep(new StepInfo(idx, n, epoch, state.step, cfg.seed()));
+            if (loss instanceof StepAware sa) sa.beginStep(new StepInfo(idx, n, epoch, state.step, cfg.seed(), 1, lossState));
             long stepSeed = org.losslab.core.Seeds.mix(cfg.seed(), state.step);
             Nd4j.getRandom().setSeed(stepSeed);
             ctx.reset(batch, cfg.clipNorm(), state.step, epoch, stepSeed, (long) cfg.epochs() * batchesPerEpoch);
-            double l = strategy.step(ctx);
+            double l;
+            try {
+              l = strategy.step(ctx);
+            } finally {
+              if (loss instanceof StepAware sa) sa.endStep();
+            }
             release(batch);
             state.epochLossSum += l * idx.length;
             state.epochLossCount += idx.length;
@@ -352,7 +367,8 @@ public final class Trainer {
   private void saveCheckpoint(Path dir) {
     if (dir == null) return;
     try {
-      Checkpoint.write(dir, net, state, tensorUpdater == null ? null : tensorUpdater.state(), strategy.state(), cfg.checkpoints().meta());
+      Checkpoint.write(dir, net, state, lossState, tensorUpdater == null ? null : tensorUpdater.state(), strategy.state(),
+          cfg.checkpoints().meta());
     } catch (IOException e) {
       // a full disk or a read-only folder is the user's to fix: named, and not a crash
       throw new CheckpointException(dir, "cannot be written: " + (e.getMessage() == null ? e.getClass().getSimpleName()
