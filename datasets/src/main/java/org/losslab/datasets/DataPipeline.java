@@ -15,13 +15,19 @@ import org.losslab.core.Params;
  * fixed order so that nothing about held-out data leaks into training:
  *
  * <ol>
- *   <li>load ({@link Datasets#load}); a set without an official test part gets a seeded stratified test
- *       split of {@code test_fraction};</li>
+ *   <li>load ({@link Datasets#load}); then either {@code keep_classes} on every part (relabelled 0.. in the order
+ *       given), or an open-set split ({@code train_classes}, {@code test_classes}; see {@code OpenSet}): train keeps
+ *       only the training classes (relabelled 0..k-1), test only the test classes (original ids). A set without an
+ *       official test part gets a seeded stratified test split of {@code test_fraction}, or, with an open-set split,
+ *       every sample of the test classes as its test part;</li>
  *   <li>optional seeded stratified validation split of {@code validation_fraction} of the training part, or,
  *       for cross-validation ({@code cv_folds}, {@code cv_fold}), label noise on the whole training part
  *       first and then fold {@code cv_fold} of a seeded stratified k-fold split as validation (so every fold,
  *       and a final run on all of train with the same seed, sees the same noisy label for each sample, as in
  *       the LDR protocol's KFold on the noisy training set);</li>
+ *   <li>optional long-tailed subsample of the training part ({@code long_tail_ratio}, {@link LongTail}, as CIFAR-LT
+ *       is built), after the validation split so validation and test stay as they were (not with cross-validation,
+ *       whose folds are the training part);</li>
  *   <li>optional seeded stratified subsample keeping {@code train_fraction} of what remains for training;</li>
  *   <li>feature scaling fitted on the training rows only ({@code standardize}, {@code minmax} to [-1, 1],
  *       {@code none}, or {@code auto}: the data set's own default, see {@link Datasets#defaultScale});</li>
@@ -29,9 +35,11 @@ import org.losslab.core.Params;
  *       stay clean.</li>
  * </ol>
  *
- * <p>Each random step has its own seed derived from the run seed ({@link Seeds#derive}), written to the
- * parts' provenance, so the split and the noise can be replayed on their own. Options for the loader and
- * for these steps come in one map (as from a YAML file); a key that neither knows fails listing both sets.
+ * <p>Each random step has its own seed derived from the run seed ({@link org.losslab.core.Seeds#derive}: {@code test-split},
+ * {@code validation-split}, {@code cv-folds}, {@code long-tail}, {@code train-subsample}, {@code noise-train},
+ * {@code noise-validation}), written to the parts' provenance, so the splits and the noise can be replayed on their
+ * own. Options for the loader and for these steps come in one map (as from a YAML file); a key that neither knows
+ * fails listing both sets.
  */
 public final class DataPipeline {
   /** The preparation options, with defaults and allowed values. */
@@ -57,7 +65,16 @@ public final class DataPipeline {
       ParamSpec.flag("noise_validation", true, "also corrupt validation labels (the LDR protocol does)"),
       ParamSpec.choice("keep_classes", "", List.of(),
           "keep only these classes, relabelled 0.. in the order given, e.g. 0,6 (Fashion-MNIST T-shirt vs shirt); "
-              + "empty = all"));
+              + "empty = all"),
+      ParamSpec.real("long_tail_ratio", 1.0, 0, false, 1, true,
+          "long-tailed train as CIFAR-LT: class c keeps floor(n_max * ratio^(c/(C-1))) samples, seeded; 0.01 = 100:1; "
+              + "1 = off; validation and test untouched"),
+      ParamSpec.choice("train_classes", "", List.of(),
+          "open-set split: the classes train and validation keep, relabelled 0.. in the order given; indices, names "
+              + "or ranges, e.g. 0-4, 0,1,2 or A-M (Letter); needs test_classes; empty = off"),
+      ParamSpec.choice("test_classes", "", List.of(),
+          "open-set split: the classes test keeps, original ids kept, disjoint from train_classes, e.g. 5-9 or N-Z; "
+              + "a set without its own test part gives all their samples to test"));
 
   private static final MethodInfo<Params> SELF = describe();
 
@@ -125,7 +142,14 @@ public final class DataPipeline {
     common.put("data.name", name);
     common.put("pipeline.seed", Long.toString(seed));
 
+    double longTail = p.getDouble("long_tail_ratio");
+    if (longTail < 1 && p.getInt("cv_folds") > 0) {
+      throw new IllegalArgumentException("long_tail_ratio = " + longTail + " and cv_folds = " + p.getInt("cv_folds")
+          + " cannot be combined: the folds are the training part the long tail would thin; use validation_fraction");
+    }
     int[] keep = ClassSubset.parse(p.getString("keep_classes"), raw.train().numClasses());
+    OpenSet open = OpenSet.parse(p.getString("train_classes"), p.getString("test_classes"), raw.train().classNames(),
+        keep != null);
     Dataset train = ClassSubset.apply(raw.train(), keep);
     Dataset rawTest = raw.hasTest() ? ClassSubset.apply(raw.test(), keep) : null;
     Dataset test;
@@ -141,6 +165,18 @@ public final class DataPipeline {
         train = train.withProvenance(own);
         test = test.withProvenance(own);
       }
+      if (open != null) {
+        train = open.trainSide(train, "training");
+        test = open.testSide(test, "test");
+      }
+    } else if (open != null) {
+      if (testFractionGiven) {
+        throw new IllegalArgumentException("test_fraction is set, but train_classes and test_classes split " + name
+            + " by class: every sample of the test classes is the test part; drop test_fraction");
+      }
+      Map<String, String> how = Map.of("split.test", "open set by class: every sample of test_classes");
+      test = open.testSide(train, "test").withProvenance(how);
+      train = open.trainSide(train, "training").withProvenance(how);
     } else {
       Dataset[] parts = holdOut(train, p.getDouble("test_fraction"), seed, "test-split", "split.test", "stratified");
       train = parts[0];
@@ -190,6 +226,7 @@ public final class DataPipeline {
         train = parts[0];
         validation = parts[1];
       }
+      if (longTail < 1) train = longTail(train, longTail, seed);
       double tf = p.getDouble("train_fraction");
       if (tf < 1) {
         train = holdOut(train, 1 - tf, seed, "train-subsample", "split.train_subsample",
@@ -246,6 +283,15 @@ public final class DataPipeline {
     String how = kind + ", fraction " + fraction + ", seed " + s + " (derived from run seed " + seed + ")";
     return new Dataset[] {all.subset(ix.kept(), "").withProvenance(Map.of(key, how)),
         all.subset(ix.heldOut(), "").withProvenance(Map.of(key, how))};
+  }
+
+  /** The long-tailed subsample of {@code train} ({@link LongTail}), its counts and seed in provenance. */
+  private static Dataset longTail(Dataset train, double ratio, long seed) {
+    long s = org.losslab.core.Seeds.derive(seed, "long-tail");
+    LongTail.Selection sel = LongTail.select(train.labels(), train.numClasses(), ratio, s);
+    String how = "ratio " + ratio + ": class c keeps floor(n_max * ratio^(c/(C-1))) with n_max = " + sel.nMax()
+        + "; kept per class " + java.util.Arrays.toString(sel.perClass()) + ", seed " + s + " (derived from run seed " + seed + ")";
+    return train.subset(sel.kept(), "").withProvenance(Map.of("split.long_tail", how));
   }
 
   private static int[] pick(int[] values, int[] at) {
