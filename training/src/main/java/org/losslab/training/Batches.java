@@ -1,10 +1,13 @@
 package org.losslab.training;
 
 import org.losslab.datasets.Dataset;
+import org.losslab.losses.EmbeddingLoss;
+import org.losslab.losses.OutputSpec;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
  * Turns sample indices into DL4J mini-batches. The label matrix (one-hot, or a single 0/1 column for
@@ -15,8 +18,25 @@ public final class Batches {
   private final INDArray labels;
 
   public Batches(Dataset data, int outputColumns, DataType dataType) {
+    this(data, labelMatrix(data, outputColumns, dataType), dataType);
+  }
+
+  private Batches(Dataset data, INDArray labels, DataType dataType) {
     this.features = data.features().dataType() == dataType ? data.features() : data.features().castTo(dataType);
-    this.labels = labelMatrix(data, outputColumns, dataType);
+    this.labels = labels;
+  }
+
+  /** Batches in the label layout the loss reads: one-hot, a 0/1 column, or (embedding losses) class indices. */
+  public static Batches forLoss(Dataset data, ILossFunction loss, DataType dataType) {
+    if (loss instanceof EmbeddingLoss) return new Batches(data, classIndices(data, dataType), dataType);
+    return new Batches(data, OutputSpec.columnsOf(loss, data.numClasses()), dataType);
+  }
+
+  /** A [n, 1] column of each sample's class index (the labels of an embedding loss). */
+  public static INDArray classIndices(Dataset data, DataType dataType) {
+    float[] y = new float[data.size()];
+    for (int i = 0; i < y.length; i++) y[i] = data.label(i);
+    return Nd4j.create(y, new long[] {y.length, 1}).castTo(dataType);
   }
 
   /** One-hot rows, or a 0/1 column when the model has a single output (binary losses). */

@@ -13,14 +13,44 @@ import java.util.List;
  * @param kernel     square convolution kernel size (cnn)
  * @param init       weight initialisation as DL4J names it ({@code xavier}, {@code relu}, ...)
  * @param batchNorm  mlp: a batch normalisation after each hidden layer's activation (as EnsLoss's TabMLP)
+ * @param embedding  for embedding losses: the output width (the embedding size); 0 for a classifier, whose output
+ *                   width is the loss's (the class count)
+ * @param head       for embedding losses: the projection head's hidden widths between the encoder (the layers
+ *                   above) and the embedding output, as SimCLR's MLP head; evaluation can drop it
+ *                   ({@link #featureLayer})
  */
 public record ModelSpec(String type, List<Integer> hidden, String activation, double dropout,
-                        List<Integer> channels, int kernel, String init, boolean batchNorm) {
+                        List<Integer> channels, int kernel, String init, boolean batchNorm, int embedding,
+                        List<Integer> head) {
   public static final List<String> TYPES = List.of("linear", "mlp", "cnn");
 
   public ModelSpec {
     hidden = hidden == null ? List.of() : List.copyOf(hidden);
     channels = channels == null ? List.of() : List.copyOf(channels);
+    head = head == null ? List.of() : List.copyOf(head);
+    if (embedding < 0) throw new IllegalArgumentException("model.embedding must be >= 0, got " + embedding);
+    if (embedding == 0 && !head.isEmpty()) {
+      throw new IllegalArgumentException("model.head is the projection head of an embedding model: set model.embedding");
+    }
+  }
+
+  /** A classifier. */
+  public ModelSpec(String type, List<Integer> hidden, String activation, double dropout, List<Integer> channels,
+                   int kernel, String init, boolean batchNorm) {
+    this(type, hidden, activation, dropout, channels, kernel, init, batchNorm, 0, List.of());
+  }
+
+  /** The same network with an embedding output of this width and this projection head. */
+  public ModelSpec withEmbedding(int width, List<Integer> headWidths) {
+    return new ModelSpec(type, hidden, activation, dropout, channels, kernel, init, batchNorm, width, headWidths);
+  }
+
+  /**
+   * Index of the layer whose activations are the encoder's features (the head dropped): the layer before the head,
+   * in a network {@link Models#build} made from this spec with {@code layers} layers.
+   */
+  public int featureLayer(int layers) {
+    return layers - 2 - head.size();
   }
 
   /** Without batch normalisation. */

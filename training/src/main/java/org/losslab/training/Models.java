@@ -15,6 +15,7 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.losslab.losses.EmbeddingLoss;
 import org.losslab.losses.OutputSpec;
 import org.losslab.training.layers.FastLayers;
 import org.losslab.optimizers.Optimizer;
@@ -31,6 +32,10 @@ public final class Models {
   private Models() {}
 
   /**
+   * Builds a classifier (output width from the loss, the class count) or, for an {@link EmbeddingLoss}, an
+   * embedding model: the same encoder, then {@link ModelSpec#head} dense layers, then an identity output of
+   * {@link ModelSpec#embedding} columns the loss normalises.
+   *
    * @param sampleShape  layout of one input row ({@code [d]} or {@code [c, h, w]})
    * @param numClasses   classes of the problem (the loss decides the output width)
    * @param optimizer    its updater (per tensor when it asks for that, as Lion-K does) and its
@@ -41,7 +46,16 @@ public final class Models {
     IUpdater updater = optimizer.updater(schedule);
     List<Regularization> regularization = optimizer.regularization();
     int nIn = (int) java.util.Arrays.stream(sampleShape).reduce(1, (a, b) -> a * b);
-    int nOut = OutputSpec.columnsOf(loss, numClasses);
+    boolean embedding = loss instanceof EmbeddingLoss;
+    if (embedding && spec.embedding() == 0) {
+      throw new IllegalArgumentException("loss '" + loss.name() + "' learns embeddings: set model.embedding (the "
+          + "embedding size, e.g. 64) instead of a classifier's output");
+    }
+    if (!embedding && spec.embedding() > 0) {
+      throw new IllegalArgumentException("model.embedding is for embedding losses (simclr, isogclr, contrastive, ...); "
+          + "loss '" + loss.name() + "' is a classification loss");
+    }
+    int nOut = embedding ? spec.embedding() : OutputSpec.columnsOf(loss, numClasses);
     Activation outAct = OutputSpec.activationOf(loss);
     Activation hiddenAct = activation(spec.activation());
     WeightInit init = weightInit(spec.init());
@@ -90,12 +104,17 @@ public final class Models {
         DenseLayer.Builder d = new DenseLayer.Builder().nOut(dense).activation(hiddenAct);
         if (spec.dropout() > 0) d.dropOut(new Dropout(1.0 - spec.dropout()));
         lb.layer(layer++, d.build());
+        for (int width : spec.head()) lb.layer(layer++, new DenseLayer.Builder().nOut(width).activation(hiddenAct).build());
         lb.layer(layer, new OutputLayer.Builder(loss).nOut(nOut).activation(outAct).build());
         lb.setInputType(InputType.convolutionalFlat(sampleShape[1], sampleShape[2], sampleShape[0]));
         return init(lb, optimizer, schedule);
       }
       default -> throw new IllegalArgumentException("unknown model type '" + spec.type() + "'; known: "
           + String.join(", ", ModelSpec.TYPES));
+    }
+    for (int width : spec.head()) {
+      lb.layer(layer++, new DenseLayer.Builder().nIn(nIn).nOut(width).activation(hiddenAct).build());
+      nIn = width;
     }
     lb.layer(layer, new OutputLayer.Builder(loss).nIn(nIn).nOut(nOut).activation(outAct).build());
     return init(lb, optimizer, schedule);

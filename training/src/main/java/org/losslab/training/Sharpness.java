@@ -31,7 +31,7 @@ public final class Sharpness {
    */
   public static Estimate onSubset(MultiLayerNetwork net, org.losslab.datasets.Dataset train, int samples, int iterations, long seed) {
     int n = train.size();
-    int[] order = EpochOrder.permutation(n, org.losslab.core.Seeds.mix(seed, 0x5ba7), 0);
+    int[] order = org.losslab.datasets.sampling.ShuffleSampler.order(n, org.losslab.core.Seeds.mix(seed, 0x5ba7), 0);
     int[] rows = java.util.Arrays.copyOf(order, Math.min(samples, n));
     int outCols = org.losslab.losses.OutputSpec.columnsOf(Checkpoint.lossOf(net), train.numClasses());
     DataSet batch = new Batches(train, outCols, net.params().dataType()).batch(rows);

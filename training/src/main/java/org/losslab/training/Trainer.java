@@ -3,14 +3,13 @@ package org.losslab.training;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import me.tongfei.progressbar.ProgressBar;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.losslab.datasets.Dataset;
+import org.losslab.datasets.sampling.Sampler;
 import org.losslab.losses.LossState;
-import org.losslab.losses.OutputSpec;
 import org.losslab.losses.StatefulLoss;
 import org.losslab.losses.StepAware;
 import org.losslab.losses.StepInfo;
@@ -28,10 +27,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The training loop over a DL4J {@link MultiLayerNetwork}.
  *
- * <p>Each step: take the next batch of the epoch's seeded permutation, tell a {@link StepAware} loss the
- * batch's sample indices, re-seed ND4J from (seed, step), and let the {@link StepStrategy} take the step
- * (DL4J's own {@code fit()} does the update, with clipping and the NaN check hooked in before the
- * updater). After each epoch: evaluate, report, early-stop, checkpoint. Everything the next step depends
+ * <p>Each step: take the next batch of the epoch's sampler (a seeded shuffle, or class-balanced batches), transformed
+ * ahead of the step by the config's {@link BatchTransform} (augmentation, two views), tell a {@link StepAware} loss
+ * the batch's sample indices with the per-sample loss state this trainer owns, re-seed ND4J from (seed, step), let
+ * the {@link StepStrategy} take the step (DL4J's own {@code fit()} does the update, with clipping and the NaN check
+ * hooked in before the updater), and end the loss's step. After each epoch: evaluate, report, early-stop, checkpoint. Everything the next step depends
  * on is either in the checkpoint or a function of (seed, epoch, step), so resuming is exact.
  */
 public final class Trainer {
@@ -159,16 +159,16 @@ public final class Trainer {
    */
   public TrainResult fit(Dataset train, Dataset validation, Dataset test) {
     ILossFunction loss = loss();
-    int outCols = OutputSpec.columnsOf(loss, train.numClasses());
     var dtype = net.params().dataType();
-    Batches trainBatches = new Batches(train, outCols, dtype);
-    Batches valBatches = validation == null ? null : new Batches(validation, outCols, dtype);
-    Batches testBatches = test == null ? null : new Batches(test, outCols, dtype);
+    Batches trainBatches = Batches.forLoss(train, loss, dtype);
+    Batches valBatches = validation == null ? null : Batches.forLoss(validation, loss, dtype);
+    Batches testBatches = test == null ? null : Batches.forLoss(test, loss, dtype);
+    Sampler sampler = cfg.sampler().build(train, cfg.batchSize(), cfg.seed());
     Evaluator evaluator = new Evaluator(Math.max(cfg.batchSize(), 1024), cfg.topK());
     if (loss instanceof StatefulLoss s && lossState == null) lossState = s.initialState(train.size());
 
     int n = train.size();
-    int batchesPerEpoch = (n + cfg.batchSize() - 1) / cfg.batchSize();
+    int batchesPerEpoch = sampler.batchesPerEpoch();
     if (resumed) checkPosition(batchesPerEpoch);
     NetworkStepContext ctx = new NetworkStepContext(net, hookListener);
     List<EpochMetrics> history = new ArrayList<>();
@@ -178,10 +178,10 @@ public final class Trainer {
 
     Progress.RunClock clock = new Progress.RunClock(cfg.epochs(),
         ((validation == null ? 0 : validation.size()) + (test == null ? 0 : test.size())) / (double) n);
-    try (Prefetcher prefetcher = new Prefetcher(trainBatches)) {
+    try (Prefetcher prefetcher = new Prefetcher(trainBatches, cfg.transform())) {
       while (state.epoch < cfg.epochs()) {
         int epoch = state.epoch;
-        int[] order = EpochOrder.permutation(n, cfg.seed(), epoch);
+        int[][] epochBatches = sampler.batches(epoch);
         long t0 = System.nanoTime();
         try (ProgressBar bar = cfg.progress() ? Progress.bar(epoch, cfg.epochs(), n, state.batchInEpoch * cfg.batchSize()) : null) {
           for (int b = state.batchInEpoch; b < batchesPerEpoch; b++) {
@@ -190,10 +190,12 @@ public final class Trainer {
               saveCheckpoint();
               return result("step_limit", "stopped at step " + state.step + " (step limit)", history, lastTest);
             }
-            int[] idx = slice(order, b, n);
-            DataSet batch = prefetcher.take(idx);
-            if (b + 1 < batchesPerEpoch) prefetcher.prefetch(slice(order, b + 1, n));
-            if (loss instanceof StepAware sa) sa.beginStep(new StepInfo(idx, n, epoch, state.step, cfg.seed(), 1, lossState));
+            int[] idx = epochBatches[b];
+            DataSet batch = prefetcher.take(idx, epoch);
+            if (b + 1 < batchesPerEpoch) prefetcher.prefetch(epochBatches[b + 1], epoch);
+            if (loss instanceof StepAware sa) {
+              sa.beginStep(new StepInfo(idx, n, epoch, state.step, cfg.seed(), cfg.views(), lossState));
+            }
             long stepSeed = org.losslab.core.Seeds.mix(cfg.seed(), state.step);
             Nd4j.getRandom().setSeed(stepSeed);
             ctx.reset(batch, cfg.clipNorm(), state.step, epoch, stepSeed, (long) cfg.epochs() * batchesPerEpoch);
@@ -303,11 +305,6 @@ public final class Trainer {
     for (INDArray a : new INDArray[] {batch.getFeatures(), batch.getLabels()}) {
       if (a != null && a.closeable()) a.close();
     }
-  }
-
-  private int[] slice(int[] order, int batch, int n) {
-    int from = batch * cfg.batchSize();
-    return Arrays.copyOfRange(order, from, Math.min(n, from + cfg.batchSize()));
   }
 
   private boolean updateEarlyStopping(EpochMetrics m) {

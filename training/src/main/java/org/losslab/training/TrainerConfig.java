@@ -17,11 +17,21 @@ import java.util.List;
  * @param progress        draw a terminal progress bar
  * @param stop            polled after every step; when requested, the trainer checkpoints and returns
  *                        {@code interrupted}; null = never
+ * @param sampler         which samples each batch holds ({@link SamplerSpec#SHUFFLE} when null)
+ * @param transform       augmentation and views applied to each gathered batch ahead of its step; null = none
  */
 public record TrainerConfig(int epochs, int batchSize, long seed, double clipNorm, List<Integer> topK,
                             EarlyStopping earlyStopping, CheckpointPolicy checkpoints, long maxSteps,
-                            boolean progress, StopRequest stop) {
+                            boolean progress, StopRequest stop, SamplerSpec sampler, BatchTransform transform) {
+  /** With the default shuffle and no batch transform. */
+  public TrainerConfig(int epochs, int batchSize, long seed, double clipNorm, List<Integer> topK,
+                       EarlyStopping earlyStopping, CheckpointPolicy checkpoints, long maxSteps, boolean progress,
+                       StopRequest stop) {
+    this(epochs, batchSize, seed, clipNorm, topK, earlyStopping, checkpoints, maxSteps, progress, stop, null, null);
+  }
+
   public TrainerConfig {
+    sampler = sampler == null ? SamplerSpec.SHUFFLE : sampler;
     if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
     if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
     if (clipNorm < 0) throw new IllegalArgumentException("clip norm must be >= 0, got " + clipNorm);
@@ -37,23 +47,39 @@ public record TrainerConfig(int epochs, int batchSize, long seed, double clipNor
   public TrainerConfig withCheckpoints(Path dir) {
     return new TrainerConfig(epochs, batchSize, seed, clipNorm, topK, earlyStopping,
         new CheckpointPolicy(dir, checkpoints.everyEpochs(), checkpoints.everySteps(), checkpoints.everyMinutes(), checkpoints.meta()),
-        maxSteps, progress, stop);
+        maxSteps, progress, stop, sampler, transform);
   }
 
   public TrainerConfig withMaxSteps(long steps) {
-    return new TrainerConfig(epochs, batchSize, seed, clipNorm, topK, earlyStopping, checkpoints, steps, progress, stop);
+    return new TrainerConfig(epochs, batchSize, seed, clipNorm, topK, earlyStopping, checkpoints, steps, progress, stop, sampler, transform);
   }
 
   public TrainerConfig withClipNorm(double c) {
-    return new TrainerConfig(epochs, batchSize, seed, c, topK, earlyStopping, checkpoints, maxSteps, progress, stop);
+    return new TrainerConfig(epochs, batchSize, seed, c, topK, earlyStopping, checkpoints, maxSteps, progress, stop, sampler, transform);
   }
 
   public TrainerConfig withCheckpoints(CheckpointPolicy policy) {
-    return new TrainerConfig(epochs, batchSize, seed, clipNorm, topK, earlyStopping, policy, maxSteps, progress, stop);
+    return new TrainerConfig(epochs, batchSize, seed, clipNorm, topK, earlyStopping, policy, maxSteps, progress, stop, sampler, transform);
+  }
+
+  public TrainerConfig withSampler(SamplerSpec s) {
+    return new TrainerConfig(epochs, batchSize, seed, clipNorm, topK, earlyStopping, checkpoints, maxSteps, progress, stop, s,
+        transform);
+  }
+
+  public TrainerConfig withTransform(BatchTransform t) {
+    return new TrainerConfig(epochs, batchSize, seed, clipNorm, topK, earlyStopping, checkpoints, maxSteps, progress, stop,
+        sampler, t);
+  }
+
+  /** Rows per sample of a training batch. */
+  public int views() {
+    return transform == null ? 1 : transform.views();
   }
 
   public TrainerConfig withStop(StopRequest request) {
-    return new TrainerConfig(epochs, batchSize, seed, clipNorm, topK, earlyStopping, checkpoints, maxSteps, progress, request);
+    return new TrainerConfig(epochs, batchSize, seed, clipNorm, topK, earlyStopping, checkpoints, maxSteps, progress, request, sampler,
+        transform);
   }
 
   /**

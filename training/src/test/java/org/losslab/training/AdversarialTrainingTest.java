@@ -202,7 +202,7 @@ class AdversarialTrainingTest {
       MultiLayerNetwork a = StepContextContractTest.batchNormMlp("sgd", Map.of("lr", 0.1), DataType.DOUBLE);
       MultiLayerNetwork ref = a.clone();
       Dataset data = TestData.blobs(16, 3, 4, 1.0, 3);
-      DataSet batch = new Batches(data, 3, DataType.DOUBLE).batch(EpochOrder.permutation(16, 1, 0));
+      DataSet batch = new Batches(data, 3, DataType.DOUBLE).batch(org.losslab.datasets.sampling.ShuffleSampler.order(16, 1, 0));
       Pgd attack = new Pgd(true, 0.5, 3, 0.2, Pgd.Start.UNIFORM, 1);
       NetworkStepContext ctx = context(a, batch, 99);
       new PgdTraining(attack, WIDE).step(ctx);

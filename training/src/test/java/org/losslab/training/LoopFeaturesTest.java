@@ -52,7 +52,7 @@ class LoopFeaturesTest {
           Losses.create("cross-entropy", Map.of()), sgd, LrSchedule.constant(lr), 4, DataType.DOUBLE);
       INDArray w0 = net.params().dup();
       MultiLayerNetwork probe = net.clone();
-      DataSet all = new Batches(train, 3, DataType.DOUBLE).batch(EpochOrder.permutation(32, 4, 0));
+      DataSet all = new Batches(train, 3, DataType.DOUBLE).batch(org.losslab.datasets.sampling.ShuffleSampler.order(32, 4, 0));
       probe.setInput(all.getFeatures());
       probe.setLabels(all.getLabels());
       probe.computeGradientAndScore();

@@ -46,7 +46,7 @@ class SamTrainingTest {
             .fit(train, null, null);
 
         Batches batches = new Batches(train, 3, DataType.DOUBLE);
-        int[] order = EpochOrder.permutation(160, 5, 0);
+        int[] order = org.losslab.datasets.sampling.ShuffleSampler.order(160, 5, 0);
         for (int b = 0; b < 10; b++) {
           DataSet batch = batches.batch(java.util.Arrays.copyOfRange(order, 16 * b, 16 * b + 16));
           probe.setInput(batch.getFeatures());
@@ -83,7 +83,7 @@ class SamTrainingTest {
       new Trainer(trained, o.strategy(), new TrainerConfig(1, 16, 5, 0, List.of(), null, CheckpointPolicy.NONE, 0, false, null))
           .fit(train, null, null);
 
-      DataSet batch = new Batches(train, 3, DataType.DOUBLE).batch(EpochOrder.permutation(16, 5, 0));
+      DataSet batch = new Batches(train, 3, DataType.DOUBLE).batch(org.losslab.datasets.sampling.ShuffleSampler.order(16, 5, 0));
       INDArray w = probe.params().dup();
       INDArray sum = w.ulike().assign(0);
       for (int k = 0; k < 2; k++) {

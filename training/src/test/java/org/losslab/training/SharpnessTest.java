@@ -30,7 +30,7 @@ class SharpnessTest {
       MultiLayerNetwork net = Models.build(spec, new long[] {4}, 3, Losses.create("cross-entropy", Map.of()), o,
           LrSchedule.constant(0.1), 2, DataType.DOUBLE);
       Dataset data = TestData.blobs(40, 3, 4, 1.5, 3);
-      DataSet batch = new Batches(data, 3, DataType.DOUBLE).batch(EpochOrder.permutation(40, 1, 0));
+      DataSet batch = new Batches(data, 3, DataType.DOUBLE).batch(org.losslab.datasets.sampling.ShuffleSampler.order(40, 1, 0));
       INDArray w0 = net.params().dup();
 
       int p = (int) w0.length();

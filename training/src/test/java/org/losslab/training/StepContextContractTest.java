@@ -101,7 +101,7 @@ class StepContextContractTest {
     MultiLayerNetwork net = TrainerTest.mlp("cross-entropy", "sgd", Map.of("lr", lr), 9, 0);
     MultiLayerNetwork probe = net.clone();
     INDArray w0 = net.params().dup();
-    DataSet batch = new Batches(train, 3, net.params().dataType()).batch(EpochOrder.permutation(16, 9, 0));
+    DataSet batch = new Batches(train, 3, net.params().dataType()).batch(org.losslab.datasets.sampling.ShuffleSampler.order(16, 9, 0));
     probe.setInput(batch.getFeatures());
     probe.setLabels(batch.getLabels());
     probe.computeGradientAndScore();
@@ -126,7 +126,7 @@ class StepContextContractTest {
       MultiLayerNetwork net = Models.build(spec, new long[] {4}, 3, Losses.create("cross-entropy", Map.of()), o,
           LrSchedule.constant(0.1), 4, DataType.DOUBLE);
       Dataset data = TestData.blobs(8, 3, 4, 1.0, 6);
-      DataSet batch = new Batches(data, 3, DataType.DOUBLE).batch(EpochOrder.permutation(8, 1, 0));
+      DataSet batch = new Batches(data, 3, DataType.DOUBLE).batch(org.losslab.datasets.sampling.ShuffleSampler.order(8, 1, 0));
       StepHookListener listener = new StepHookListener(null, false);
       NetworkStepContext ctx = new NetworkStepContext(net, listener);
       ctx.reset(batch, 0, 0, 0, 1, 1);
@@ -157,7 +157,7 @@ class StepContextContractTest {
   void reseedDrawsTheFirstPassDropoutMasksAgain() {
     MultiLayerNetwork net = TrainerTest.mlp("cross-entropy", "sgd", Map.of("lr", 0.1), 9, 0.5);
     Dataset data = TestData.blobs(16, 3, 4, 1.0, 5);
-    DataSet batch = new Batches(data, 3, DataType.FLOAT).batch(EpochOrder.permutation(16, 9, 0));
+    DataSet batch = new Batches(data, 3, DataType.FLOAT).batch(org.losslab.datasets.sampling.ShuffleSampler.order(16, 9, 0));
     NetworkStepContext ctx = new NetworkStepContext(net, new StepHookListener(null, false));
     ctx.reset(batch, 0, 0, 0, 77, 1);
     ctx.reseed();

@@ -71,7 +71,7 @@ class StepStrategySeamTest {
 
     // Expected: w1 = w0 - lr * g(w0 + rho * g0/|g0|) / B, computed on a separate copy.
     MultiLayerNetwork probe = net.clone();
-    int[] order = EpochOrder.permutation(16, 9, 0);
+    int[] order = org.losslab.datasets.sampling.ShuffleSampler.order(16, 9, 0);
     DataSet batch = new Batches(train, 3, net.params().dataType()).batch(order);
     probe.setInput(batch.getFeatures());
     probe.setLabels(batch.getLabels());

@@ -22,7 +22,7 @@ import org.losslab.experiments.run.NetworkFactory;
 import org.losslab.losses.OutputSpec;
 import org.losslab.optimizers.PlainStep;
 import org.losslab.training.Batches;
-import org.losslab.training.EpochOrder;
+import org.losslab.datasets.sampling.ShuffleSampler;
 import org.losslab.training.Trainer;
 import org.losslab.training.TrainerConfig;
 import org.losslab.training.layers.FastLayers;
@@ -141,7 +141,7 @@ public final class LoopBenchmark {
     if (builtinConv) FastLayers.remove(net);
     DataType dt = net.params().dataType();
     Batches batches = new Batches(train, OutputSpec.columnsOf(f.loss(net), train.numClasses()), dt);
-    int[] order = EpochOrder.permutation(train.size(), seed + round, 0);
+    int[] order = org.losslab.datasets.sampling.ShuffleSampler.order(train.size(), seed + round, 0);
     List<DataSet> list = new ArrayList<>();
     for (int from = 0; from < order.length; from += bs) {
       list.add(batches.batch(Arrays.copyOfRange(order, from, Math.min(order.length, from + bs))));

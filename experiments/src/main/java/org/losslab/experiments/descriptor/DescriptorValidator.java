@@ -2,6 +2,11 @@ package org.losslab.experiments.descriptor;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import org.losslab.datasets.augment.Augmentations;
+import org.losslab.losses.EmbeddingLoss;
+import org.losslab.losses.SumLoss;
+import org.losslab.training.EmbeddingEvaluator;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
 import java.util.Map;
 import org.losslab.core.MethodInfo;
 import org.losslab.core.Names;
@@ -76,6 +81,9 @@ final class DescriptorValidator {
     check(p, "model.init", () -> Models.weightInit(m.init()));
 
     Method loss = resolve(p, "loss", d.loss(), Losses.registry());
+    if (loss != null) loss = new Method(loss.name(), loss.params(), terms(p, d.loss()));
+    ILossFunction lossFunction = loss == null ? null : lossOf(loss);
+    representation(p, d, lossFunction);
     Method opt = resolve(p, "optimizer", d.optimizer(), Optimizers.registry());
     Method adversarial = d.adversarial() == null ? null
         : resolve(p, "adversarial", d.adversarial(), org.losslab.training.adversarial.AdversarialTrainings.registry());
@@ -130,11 +138,17 @@ final class DescriptorValidator {
         if (resolved != null) attacks.add(new Descriptor.AttackEval(resolved.name(), a.label(), resolved.params(), a.samples()));
       }
     }
-    e = new Descriptor.Evaluation(e.topK(), e.earlyStopping(), e.sharpness(), attacks);
+    e = new Descriptor.Evaluation(e.topK(), e.earlyStopping(), e.sharpness(), attacks, e.embedding());
+    embeddingEvaluation(p, e.embedding(), lossFunction);
     var es = e.earlyStopping();
     if (es != null) {
       List<String> metrics = new java.util.ArrayList<>(List.of("val_loss", "val_accuracy", "train_loss"));
       e.topK().forEach(k -> metrics.add("val_top" + k));
+      if (lossFunction instanceof EmbeddingLoss && e.embedding() != null) {
+        metrics.clear();
+        metrics.add("train_loss");
+        for (String n : EmbeddingEvaluator.names(e.embedding().metrics(), e.embedding().recallK())) metrics.add("val_" + n);
+      }
       if (!metrics.contains(es.metric())) p.add("evaluation.early_stopping.metric", "unknown metric '" + es.metric() + "'; allowed: " + String.join(", ", metrics));
       oneOf(p, "evaluation.early_stopping.mode", es.mode(), List.of("max", "min"));
       if (es.patience() < 1) p.add("evaluation.early_stopping.patience", "must be >= 1, got " + es.patience());
@@ -155,6 +169,127 @@ final class DescriptorValidator {
 
     return new Descriptor(d.name(), d.description(), data, m, loss == null ? d.loss() : loss, opt == null ? d.optimizer() : opt,
         adversarial == null ? d.adversarial() : adversarial, s, t, e, d.output());
+  }
+
+  /** The loss a run trains on: the base loss, plus its added terms as a {@link SumLoss}. */
+  static ILossFunction lossOf(Method loss) {
+    ILossFunction base = Losses.create(loss.name(), loss.params());
+    if (loss.add() == null || loss.add().isEmpty()) return base;
+    List<ILossFunction> terms = new java.util.ArrayList<>(List.of(base));
+    List<Double> weights = new java.util.ArrayList<>(List.of(1.0));
+    for (Descriptor.Term t : loss.add()) {
+      terms.add(Losses.create(t.name(), t.params()));
+      weights.add(t.weight());
+    }
+    return new SumLoss(terms, weights.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  /** loss.add: registered embedding losses with finite weights >= 0, on an embedding base loss. */
+  private static List<Descriptor.Term> terms(DescriptorLoader.Problems p, Method loss) {
+    if (loss.add() == null || loss.add().isEmpty()) return null;
+    List<Descriptor.Term> out = new java.util.ArrayList<>();
+    for (int i = 0; i < loss.add().size(); i++) {
+      Descriptor.Term t = loss.add().get(i);
+      String at = "loss.add[" + i + "]";
+      if (t == null || blank(t.name())) {
+        p.add(at + ".name", "required: a registered embedding loss, e.g. tcm");
+        continue;
+      }
+      Method r = resolve(p, at, new Method(t.name(), t.params()), Losses.registry());
+      if (!(t.weight() >= 0) || t.weight().isInfinite()) p.add(at + ".weight", "must be a finite number >= 0, got " + t.weight());
+      if (r != null) out.add(new Descriptor.Term(r.name(), t.weight(), r.params()));
+    }
+    try {
+      lossOf(new Method(loss.name(), loss.params(), out));
+    } catch (IllegalArgumentException e) {
+      p.add("loss.add", e.getMessage());
+    }
+    return out;
+  }
+
+  /**
+   * The representation-learning keys against the loss: an embedding loss needs an embedding model, two-view losses
+   * two augmented views, a class-balanced sampler whole classes per batch; a classification loss takes none of them.
+   */
+  private static void representation(DescriptorLoader.Problems p, Descriptor d, ILossFunction loss) {
+    var data = d.data();
+    var m = d.model();
+    boolean embedding = loss instanceof EmbeddingLoss;
+    String name = d.loss().name();
+    if (data.views() != null && data.views() != 1 && data.views() != 2) {
+      p.add("data.views", "must be 1 or 2 (rows per sample: 2 puts both augmented views of each sample in one batch), got "
+          + data.views());
+    }
+    int views = data.views() == null ? 1 : data.views();
+    if (embedding && ((EmbeddingLoss) loss).views() == 2 && views != 2) {
+      p.add("data.views", "loss '" + name + "' is a two-view contrastive loss: set data.views: 2 (and data.augment, the "
+          + "augmentations that make the two views differ)");
+    }
+    if (views == 2 && loss != null && !embedding) {
+      p.add("data.views", "two views per sample are for contrastive (embedding) losses; '" + name + "' is a classification loss");
+    }
+    if (views == 2 && data.augment() == null) {
+      p.add("data.augment", "two views need augmentations, or both views of a sample are the same image; e.g. "
+          + "[{name: random-resized-crop}, {name: flip}, {name: gaussian-noise, sigma: 0.05}]");
+    }
+    if (data.augment() != null) check(p, "data.augment", () -> Augmentations.parse(data.augment()));
+    if (data.sampler() != null) {
+      var sp = data.sampler();
+      oneOf(p, "data.sampler.name", sp.name(), List.of("shuffle", "class-balanced"));
+      if ("class-balanced".equals(sp.name())) {
+        int k = sp.samplesPerClass();
+        if (k < 2) p.add("data.sampler.samples_per_class", "must be >= 2 (a class needs pairs in a batch), got " + k);
+        int b = d.training().batchSize() == null ? 0 : d.training().batchSize();
+        if (k >= 2 && b > 0 && (b % k != 0 || b / k < 2)) {
+          p.add("data.sampler.samples_per_class", "training.batch_size " + b + " must be a multiple of samples_per_class " + k
+              + " with at least 2 classes per batch (e.g. batch_size " + 2 * k + " or " + 8 * k + ")");
+        }
+      } else if (sp.samplesPerClass() != null) {
+        p.add("data.sampler.samples_per_class", "is for the class-balanced sampler, not '" + sp.name() + "'");
+      }
+    }
+    if (embedding && m.embedding() == null) {
+      p.add("model.embedding", "loss '" + name + "' learns embeddings: set model.embedding, the embedding size (e.g. 64)");
+    }
+    if (m.embedding() != null && loss != null && !embedding) {
+      p.add("model.embedding", "is the output width of an embedding model; loss '" + name + "' is a classification loss "
+          + "(its output width is the class count)");
+    }
+    if (m.embedding() != null && m.embedding() < 1) p.add("model.embedding", "must be >= 1, got " + m.embedding());
+    if (m.head() != null) {
+      if (m.embedding() == null) p.add("model.head", "is the projection head of an embedding model: set model.embedding too");
+      for (int i = 0; i < m.head().size(); i++) {
+        if (m.head().get(i) == null || m.head().get(i) < 1) p.add("model.head[" + i + "]", "layer width must be >= 1, got " + m.head().get(i));
+      }
+    }
+    if (embedding && d.adversarial() != null) {
+      p.add("adversarial", "adversarial training attacks a classifier's labels; loss '" + name + "' learns embeddings");
+    }
+    if (embedding && d.evaluation() != null && d.evaluation().attacks() != null && !d.evaluation().attacks().isEmpty()) {
+      p.add("evaluation.attacks", "robust accuracy needs a classifier; loss '" + name + "' learns embeddings");
+    }
+  }
+
+  private static void embeddingEvaluation(DescriptorLoader.Problems p, Descriptor.Embedding e, ILossFunction loss) {
+    if (e == null) return;
+    if (loss != null && !(loss instanceof EmbeddingLoss)) {
+      p.add("evaluation.embedding", "evaluates embedding models; the loss is a classification loss (its test accuracy is reported)");
+      return;
+    }
+    if (e.metrics().isEmpty()) p.add("evaluation.embedding.metrics", "name at least one of " + String.join(", ", EmbeddingEvaluator.METRICS));
+    for (int i = 0; i < e.metrics().size(); i++) oneOf(p, "evaluation.embedding.metrics[" + i + "]", e.metrics().get(i), EmbeddingEvaluator.METRICS);
+    oneOf(p, "evaluation.embedding.features", e.features(), List.of("encoder", "embedding"));
+    if (e.every() < 0) p.add("evaluation.embedding.every", "must be >= 0 (epochs; 0 = after the last epoch only), got " + e.every());
+    if (e.knnK() < 1) p.add("evaluation.embedding.knn_k", "must be >= 1, got " + e.knnK());
+    for (int i = 0; i < e.recallK().size(); i++) {
+      Integer k = e.recallK().get(i);
+      if (k == null || k < 1) p.add("evaluation.embedding.recall_k[" + i + "]", "must be >= 1, got " + k);
+    }
+    if (!(e.farLow() > 0 && e.farLow() < e.farHigh() && e.farHigh() < 1)) {
+      p.add("evaluation.embedding.far_low", "the OPIS calibration range needs 0 < far_low < far_high < 1, got " + e.farLow()
+          + " and " + e.farHigh());
+    }
+    if (e.maxRows() < 0 || e.maxRows() == 1) p.add("evaluation.embedding.max_rows", "must be 0 (all rows) or >= 2, got " + e.maxRows());
   }
 
   /**
