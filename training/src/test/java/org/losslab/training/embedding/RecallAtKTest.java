@@ -34,19 +34,21 @@ class RecallAtKTest {
   }
 
   /**
-   * Ties: p0 = (1,0) label 0, p1 = (0,1) label 1, p2 = (0,-1) label 0, p3 = (-1,0) label 1.
-   *   q0: p1 and p2 both at cosine 0; p1 (other label) has the lower index, so it is nearer: p2 at position 1, miss.
-   *   q1: p0 and p3 both at 0; p0 (other label) has the lower index: p3 at position 1, miss.
-   *   q2: p0 (same label) and p3 at 0; p0 is the lower index: position 0, hit.
-   *   q3: p1 (same label) and p2 at 0; p1 is the lower index: position 0, hit.
-   * Recall@1 = 2/4; Recall@2 = 4/4.
+   * Ties at the query's best same-label row, q0 = (1,0) label 0 with two rows at cosine 0, one of each label:
+   *   rows (1,0) L0, (0,1) L1, (0,-1) L0, (-0.6,0.8) L1: the other-label row (index 1) comes before the same-label
+   *     row (index 2), so q0 is a miss at k = 1. The other queries are clear hits: q1 (0,1) has (-0.6,0.8) at 0.8,
+   *     q2 (0,-1) has (1,0) at 0 against -1 and -0.8, q3 has (0,1) at 0.8. Recall@1 = 3/4, Recall@2 = 1.
+   *   rows (1,0) L0, (0,-1) L0, (0,1) L1, (-0.6,0.8) L1 (the middle two swapped): now the same-label row has the
+   *     lower index, so q0 is a hit, and the rest are hits as before: Recall@1 = 1.
    */
   @Test
   void equalSimilaritiesAreOrderedByRowIndex() {
-    double[][] x = {{1, 0}, {0, 1}, {0, -1}, {-1, 0}};
-    int[] y = {0, 1, 0, 1};
-    RecallAtK.Result r = new RecallAtK(1, 2).evaluate(x, y);
-    assertArrayEquals(new double[] {0.5, 1.0}, r.recall(), 0.0);
+    RecallAtK.Result otherFirst = new RecallAtK(1, 2).evaluate(
+        new double[][] {{1, 0}, {0, 1}, {0, -1}, {-0.6, 0.8}}, new int[] {0, 1, 0, 1});
+    assertArrayEquals(new double[] {0.75, 1.0}, otherFirst.recall(), 0.0);
+    RecallAtK.Result sameFirst = new RecallAtK(1, 2).evaluate(
+        new double[][] {{1, 0}, {0, -1}, {0, 1}, {-0.6, 0.8}}, new int[] {0, 0, 1, 1});
+    assertArrayEquals(new double[] {1.0, 1.0}, sameFirst.recall(), 0.0);
   }
 
   /** Brute force: each query sorts all other rows by (cosine descending, index ascending) and scans the top k. */
