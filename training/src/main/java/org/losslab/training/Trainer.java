@@ -164,6 +164,11 @@ public final class Trainer {
     Batches valBatches = validation == null ? null : Batches.forLoss(validation, loss, dtype);
     Batches testBatches = test == null ? null : Batches.forLoss(test, loss, dtype);
     Sampler sampler = cfg.sampler().build(train, cfg.batchSize(), cfg.seed());
+    EmbeddingEvaluator embedding = cfg.embedding();
+    if (loss instanceof org.losslab.losses.EmbeddingLoss && embedding == null) {
+      throw new IllegalArgumentException("loss '" + loss.name() + "' learns embeddings: give the trainer an embedding "
+          + "evaluation (TrainerConfig.withEmbeddingEvaluation); its outputs have no class scores to count");
+    }
     Evaluator evaluator = new Evaluator(Math.max(cfg.batchSize(), 1024), cfg.topK());
     if (loss instanceof StatefulLoss s && lossState == null) lossState = s.initialState(train.size());
 
@@ -230,8 +235,18 @@ public final class Trainer {
           }
         }
         double seconds = state.epochSeconds + (System.nanoTime() - t0) / 1e9;
-        EvalResult val = valBatches == null ? null : evaluator.evaluate(net, validation, valBatches);
-        lastTest = testBatches == null ? null : evaluator.evaluate(net, test, testBatches);
+        EvalResult val;
+        if (embedding != null) {
+          // an embedding model is scored by its named metrics, on the epochs asked for (and every epoch when early
+          // stopping reads them)
+          boolean due = embedding.config().due(epoch, cfg.epochs()) || cfg.earlyStopping() != null;
+          double[][] memory = due ? embedding.features(net, trainBatches.features()) : null;
+          val = due && validation != null ? embedding.evaluate(net, train, memory, validation) : null;
+          lastTest = due && test != null ? embedding.evaluate(net, train, memory, test) : null;
+        } else {
+          val = valBatches == null ? null : evaluator.evaluate(net, validation, valBatches);
+          lastTest = testBatches == null ? null : evaluator.evaluate(net, test, testBatches);
+        }
         EpochMetrics m = new EpochMetrics(epoch, state.step, currentLearningRate(), state.epochLossSum / Math.max(1, state.epochLossCount),
             val, lastTest, seconds, n / seconds);
         history.add(m);
@@ -256,7 +271,9 @@ public final class Trainer {
         }
       }
       // A run resumed from its last epoch's checkpoint trains nothing more, but still reports its test metrics.
-      if (lastTest == null && testBatches != null && state.epoch > 0) lastTest = evaluator.evaluate(net, test, testBatches);
+      if (lastTest == null && testBatches != null && state.epoch > 0) {
+        lastTest = embedding != null ? embedding.evaluate(net, train, null, test) : evaluator.evaluate(net, test, testBatches);
+      }
     } catch (NonFiniteLossException | org.losslab.optimizers.NumericalBreakdownException e) {
       // The bad step's update was never applied (an optimizer's breakdown, M-FAC's, is thrown inside the step
       // before its update), but its forward pass may have touched loss state: the checkpoint on disk (the last

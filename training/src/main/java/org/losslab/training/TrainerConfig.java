@@ -19,15 +19,17 @@ import java.util.List;
  *                        {@code interrupted}; null = never
  * @param sampler         which samples each batch holds ({@link SamplerSpec#SHUFFLE} when null)
  * @param transform       augmentation and views applied to each gathered batch ahead of its step; null = none
+ * @param embedding       how an embedding model is evaluated (its named metrics); null for a classifier
  */
 public record TrainerConfig(int epochs, int batchSize, long seed, double clipNorm, List<Integer> topK,
                             EarlyStopping earlyStopping, CheckpointPolicy checkpoints, long maxSteps,
-                            boolean progress, StopRequest stop, SamplerSpec sampler, BatchTransform transform) {
+                            boolean progress, StopRequest stop, SamplerSpec sampler, BatchTransform transform,
+                            EmbeddingEvaluator embedding) {
   /** With the default shuffle and no batch transform. */
   public TrainerConfig(int epochs, int batchSize, long seed, double clipNorm, List<Integer> topK,
                        EarlyStopping earlyStopping, CheckpointPolicy checkpoints, long maxSteps, boolean progress,
                        StopRequest stop) {
-    this(epochs, batchSize, seed, clipNorm, topK, earlyStopping, checkpoints, maxSteps, progress, stop, null, null);
+    this(epochs, batchSize, seed, clipNorm, topK, earlyStopping, checkpoints, maxSteps, progress, stop, null, null, null);
   }
 
   public TrainerConfig {
@@ -47,29 +49,34 @@ public record TrainerConfig(int epochs, int batchSize, long seed, double clipNor
   public TrainerConfig withCheckpoints(Path dir) {
     return new TrainerConfig(epochs, batchSize, seed, clipNorm, topK, earlyStopping,
         new CheckpointPolicy(dir, checkpoints.everyEpochs(), checkpoints.everySteps(), checkpoints.everyMinutes(), checkpoints.meta()),
-        maxSteps, progress, stop, sampler, transform);
+        maxSteps, progress, stop, sampler, transform, embedding);
   }
 
   public TrainerConfig withMaxSteps(long steps) {
-    return new TrainerConfig(epochs, batchSize, seed, clipNorm, topK, earlyStopping, checkpoints, steps, progress, stop, sampler, transform);
+    return new TrainerConfig(epochs, batchSize, seed, clipNorm, topK, earlyStopping, checkpoints, steps, progress, stop, sampler, transform, embedding);
   }
 
   public TrainerConfig withClipNorm(double c) {
-    return new TrainerConfig(epochs, batchSize, seed, c, topK, earlyStopping, checkpoints, maxSteps, progress, stop, sampler, transform);
+    return new TrainerConfig(epochs, batchSize, seed, c, topK, earlyStopping, checkpoints, maxSteps, progress, stop, sampler, transform, embedding);
   }
 
   public TrainerConfig withCheckpoints(CheckpointPolicy policy) {
-    return new TrainerConfig(epochs, batchSize, seed, clipNorm, topK, earlyStopping, policy, maxSteps, progress, stop, sampler, transform);
+    return new TrainerConfig(epochs, batchSize, seed, clipNorm, topK, earlyStopping, policy, maxSteps, progress, stop, sampler, transform, embedding);
   }
 
   public TrainerConfig withSampler(SamplerSpec s) {
     return new TrainerConfig(epochs, batchSize, seed, clipNorm, topK, earlyStopping, checkpoints, maxSteps, progress, stop, s,
-        transform);
+        transform, embedding);
   }
 
   public TrainerConfig withTransform(BatchTransform t) {
     return new TrainerConfig(epochs, batchSize, seed, clipNorm, topK, earlyStopping, checkpoints, maxSteps, progress, stop,
-        sampler, t);
+        sampler, t, embedding);
+  }
+
+  public TrainerConfig withEmbeddingEvaluation(EmbeddingEvaluator e) {
+    return new TrainerConfig(epochs, batchSize, seed, clipNorm, topK, earlyStopping, checkpoints, maxSteps, progress, stop,
+        sampler, transform, e);
   }
 
   /** Rows per sample of a training batch. */
@@ -79,7 +86,7 @@ public record TrainerConfig(int epochs, int batchSize, long seed, double clipNor
 
   public TrainerConfig withStop(StopRequest request) {
     return new TrainerConfig(epochs, batchSize, seed, clipNorm, topK, earlyStopping, checkpoints, maxSteps, progress, request, sampler,
-        transform);
+        transform, embedding);
   }
 
   /**

@@ -11,13 +11,22 @@ final class RunReport {
 
   static void printEpoch(EpochMetrics m) {
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %3d  train loss %.4f", m.epoch() + 1, m.trainLoss()));
-    if (m.validation() != null) sb.append(String.format(Locale.ROOT, "  val loss %.4f acc %.4f", m.validation().loss(), m.validation().accuracy()));
-    if (m.test() != null) {
-      sb.append(String.format(Locale.ROOT, "  test loss %.4f acc %.4f", m.test().loss(), m.test().accuracy()));
-      m.test().topK().forEach((k, v) -> sb.append(String.format(Locale.ROOT, " top%d %.4f", k, v)));
-    }
+    if (m.validation() != null) sb.append("  val").append(scores(m.validation()));
+    if (m.test() != null) sb.append("  test").append(scores(m.test()));
     sb.append(String.format(Locale.ROOT, "  (%.0f samples/s, %.1f s)", m.samplesPerSecond(), m.seconds()));
     System.out.println(sb);
+  }
+
+  /** A set's scores: a classifier's loss, accuracy and top-k, or an embedding model's named metrics. */
+  private static String scores(org.losslab.training.EvalResult e) {
+    StringBuilder sb = new StringBuilder();
+    if (!e.named().isEmpty()) {
+      e.named().forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s %.4f", k, v)));
+      return sb.toString();
+    }
+    sb.append(String.format(Locale.ROOT, " loss %.4f acc %.4f", e.loss(), e.accuracy()));
+    e.topK().forEach((k, v) -> sb.append(String.format(Locale.ROOT, " top%d %.4f", k, v)));
+    return sb.toString();
   }
 
   /**

@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import org.losslab.datasets.augment.Augmentations;
 import org.losslab.losses.EmbeddingLoss;
-import org.losslab.losses.SumLoss;
 import org.losslab.training.EmbeddingEvaluator;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import java.util.Map;
@@ -171,17 +170,9 @@ final class DescriptorValidator {
         adversarial == null ? d.adversarial() : adversarial, s, t, e, d.output());
   }
 
-  /** The loss a run trains on: the base loss, plus its added terms as a {@link SumLoss}. */
+  /** The loss a run trains on: the base loss, plus its added terms as a sum ({@link LossTerms}). */
   static ILossFunction lossOf(Method loss) {
-    ILossFunction base = Losses.create(loss.name(), loss.params());
-    if (loss.add() == null || loss.add().isEmpty()) return base;
-    List<ILossFunction> terms = new java.util.ArrayList<>(List.of(base));
-    List<Double> weights = new java.util.ArrayList<>(List.of(1.0));
-    for (Descriptor.Term t : loss.add()) {
-      terms.add(Losses.create(t.name(), t.params()));
-      weights.add(t.weight());
-    }
-    return new SumLoss(terms, weights.stream().mapToDouble(Double::doubleValue).toArray());
+    return LossTerms.of(loss);
   }
 
   /** loss.add: registered embedding losses with finite weights >= 0, on an embedding base loss. */

@@ -16,7 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.losslab.experiments.descriptor.Descriptor;
-import org.losslab.losses.Losses;
 import org.losslab.optimizers.Optimizer;
 import org.losslab.optimizers.Optimizers;
 
@@ -49,14 +48,17 @@ public final class CodeFingerprint {
   /** The fingerprint of the code a run of {@code d} uses, as hex. */
   public static String of(Descriptor d) {
     // The walk's roots depend on the loss and the optimizer only (the data code is reached from the pipeline).
-    String key = d.loss().name() + "|" + d.loss().params() + "|" + d.optimizer().name() + "|" + d.optimizer().params();
+    String key = d.loss().name() + "|" + d.loss().params() + "|" + d.loss().add() + "|" + d.optimizer().name() + "|"
+        + d.optimizer().params();
     return CACHE.computeIfAbsent(key, k -> compute(d));
   }
 
   /** Where the walk starts for a run of {@code d}: the pipeline, the run's loss and optimizer classes. */
   static Set<Class<?>> roots(Descriptor d) {
     Set<Class<?>> roots = new java.util.LinkedHashSet<>(java.util.Arrays.asList(PIPELINE));
-    roots.add(Losses.create(d.loss().name(), d.loss().params()).getClass());
+    var loss = org.losslab.experiments.descriptor.LossTerms.of(d.loss());
+    roots.add(loss.getClass());
+    if (loss instanceof org.losslab.losses.SumLoss sum) sum.getTerms().forEach(t -> roots.add(t.getClass()));
     Optimizer o = Optimizers.create(d.optimizer().name(), d.optimizer().params());
     roots.add(o.getClass());
     // The registry builds the update rule in a lambda the walk does not follow: start from the objects.

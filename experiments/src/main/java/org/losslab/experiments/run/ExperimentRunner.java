@@ -84,7 +84,7 @@ public final class ExperimentRunner {
     run.writeJson(RunDirectory.PROVENANCE, provenance);
     try (RunLock lock = RunLock.acquire(run.path()); RunLog log = RunLog.start(run.path(), String.join(" ", opts.commandLine()))) {
       NativeStack.warnIfSlowKernels();
-      TrainerConfig cfg = config(d, run, hash, code, opts, 0);
+      TrainerConfig cfg = factory.pipeline(config(d, run, hash, code, opts, 0), net);
       Trainer trainer = factory.trainer(net, data.train(), cfg);
       return train(d, run, factory, data, trainer, opts);
     }
@@ -154,7 +154,7 @@ public final class ExperimentRunner {
     try (RunLog log = RunLog.start(run.path(), String.join(" ", opts.commandLine()) + " (from step " + ckpt.step() + ")")) {
       System.out.println("resuming " + d.name() + " in " + dir + " from step " + ckpt.step() + " (epoch " + (ckpt.epoch() + 1) + " of "
           + d.training().epochs() + ")");
-      TrainerConfig cfg = config(d, run, hash, code, opts, ckpt.step());
+      TrainerConfig cfg = factory.pipeline(config(d, run, hash, code, opts, ckpt.step()), ckpt.network());
       Optimizer opt = factory.optimizer();
       Trainer trainer = Trainer.resume(ckpt, factory.strategy(), opt.tensorUpdater(factory.schedule(data.train()), cfg.seed()), cfg);
       return train(d, run, factory, data, trainer, opts);
@@ -253,7 +253,11 @@ public final class ExperimentRunner {
       summary.put("passes_per_step", factory.strategy().passesPerStep());
     }
     if (net.getFlattenedGradients() != null) summary.put("max_abs_weight", maxAbsWeight(net));
-    if (COMPLETED.equals(summary.get("status"))) {
+    boolean embedding = factory.loss(net) instanceof org.losslab.losses.EmbeddingLoss;
+    if (trainer.lossState() != null && factory.loss(net) instanceof org.losslab.losses.ISogClrLoss) {
+      summary.put("temperatures", Temperatures.write(run, trainer.lossState(), data.train()));
+    }
+    if (COMPLETED.equals(summary.get("status")) && !embedding) {
       summary.putAll(TrainFit.measure(net, data.train(), data.cleanTrainLabels(), d.evaluation().topK()));
       if (data.test() != null && data.test().groups() != null) {
         summary.put("final_test_domains", DomainAccuracy.measure(net, data.test()));
@@ -493,9 +497,11 @@ public final class ExperimentRunner {
 
   static Map<String, Object> metrics(EvalResult e) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("loss", e.loss());
-    m.put("accuracy", e.accuracy());
+    // an embedding model has neither (NaN): its named metrics say how good it is
+    if (!Double.isNaN(e.loss())) m.put("loss", e.loss());
+    if (!Double.isNaN(e.accuracy())) m.put("accuracy", e.accuracy());
     e.topK().forEach((k, v) -> m.put("top" + k, v));
+    m.putAll(e.named());
     return m;
   }
 }

@@ -79,13 +79,59 @@ public final class NetworkFactory {
 
   /** A freshly initialised network for this training set (same seed, same initial weights each call). */
   public MultiLayerNetwork network(Dataset train) {
-    ILossFunction loss = Losses.create(d.loss().name(), d.loss().params());
+    ILossFunction loss = org.losslab.experiments.descriptor.LossTerms.of(d.loss());
     var schedule = schedule(train);
+    Nd4j.getRandom().setSeed(d.training().seed());
+    return Models.build(modelSpec(), train.sampleShape(), train.numClasses(), loss, optimizer, schedule, d.training().seed(), dtype);
+  }
+
+  /** The descriptor's network, with its embedding output and projection head when it has them. */
+  public ModelSpec modelSpec() {
     Descriptor.Model m = d.model();
     ModelSpec spec = new ModelSpec(m.type(), m.hidden(), m.activation(), m.dropout(), m.channels(), m.kernel(), m.init(),
         Boolean.TRUE.equals(m.batchNorm()));
-    Nd4j.getRandom().setSeed(d.training().seed());
-    return Models.build(spec, train.sampleShape(), train.numClasses(), loss, optimizer, schedule, d.training().seed(), dtype);
+    return m.embedding() == null ? spec : spec.withEmbedding(m.embedding(), m.head());
+  }
+
+  /**
+   * The data side of the training loop the descriptor asks for: its sampler (checked against the training set now,
+   * so a class too small for samples_per_class is refused before training), the augmented views, and an embedding
+   * model's evaluation.
+   */
+  public org.losslab.training.TrainerConfig pipeline(org.losslab.training.TrainerConfig cfg, MultiLayerNetwork net) {
+    Dataset train = data().train();
+    var dd = d.data();
+    if (dd.sampler() != null) {
+      var spec = new org.losslab.training.SamplerSpec(dd.sampler().name(),
+          dd.sampler().samplesPerClass() == null ? 0 : dd.sampler().samplesPerClass());
+      try {
+        spec.build(train, d.training().batchSize(), d.training().seed());
+      } catch (IllegalArgumentException e) {
+        throw new org.losslab.experiments.cli.UserError("data.sampler: " + e.getMessage());
+      }
+      cfg = cfg.withSampler(spec);
+    }
+    org.losslab.training.Views views = null;
+    if (dd.augment() != null) {
+      org.losslab.datasets.augment.ImageFormat format;
+      try {
+        format = org.losslab.datasets.augment.ImageFormat.of(train);
+      } catch (IllegalArgumentException e) {
+        throw new org.losslab.experiments.cli.UserError("data.augment: " + e.getMessage());
+      }
+      var batch = new org.losslab.datasets.augment.ViewBatch(org.losslab.datasets.augment.Augmentations.parse(dd.augment()),
+          format, d.training().seed());
+      views = new org.losslab.training.Views(batch, dd.views() == null ? 1 : dd.views());
+      cfg = cfg.withTransform(views);
+    }
+    var e = d.evaluation().embedding();
+    if (e != null) {
+      var c = new org.losslab.training.EmbeddingEvaluator.Config(e.metrics(), "encoder".equals(e.features()), e.every(), e.knnK(),
+          e.recallK(), e.farLow(), e.farHigh(), e.maxRows(), d.training().seed());
+      cfg = cfg.withEmbeddingEvaluation(new org.losslab.training.EmbeddingEvaluator(c, modelSpec().featureLayer(net.getnLayers()),
+          views));
+    }
+    return cfg;
   }
 
   public ILossFunction loss(MultiLayerNetwork net) {

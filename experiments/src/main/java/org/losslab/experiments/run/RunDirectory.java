@@ -17,6 +17,7 @@ import org.losslab.experiments.cli.UserError;
 import org.losslab.experiments.descriptor.Descriptor;
 import org.losslab.experiments.descriptor.DescriptorLoader;
 import org.losslab.training.EpochMetrics;
+import org.losslab.training.EvalResult;
 
 /**
  * {@code runs/<name>-<time>-<hash>/}: the resolved descriptor and provenance first, {@code metrics.csv}
@@ -34,11 +35,14 @@ public final class RunDirectory {
   public static final String CURVES = "curves.png";
   private final Path dir;
   private final List<Integer> topK;
+  /** An embedding model's named metrics, a val_ and a test_ column each. */
+  private final List<String> named;
   private boolean headerWritten;
 
-  private RunDirectory(Path dir, List<Integer> topK) {
+  private RunDirectory(Path dir, List<Integer> topK, List<String> named) {
     this.dir = dir;
     this.topK = topK;
+    this.named = List.copyOf(named);
     this.headerWritten = Files.exists(dir.resolve(METRICS));
   }
 
@@ -51,7 +55,9 @@ public final class RunDirectory {
     } catch (IOException e) {
       throw writeError(dir, e);
     }
-    RunDirectory r = new RunDirectory(dir, d.evaluation().topK());
+    var e = d.evaluation().embedding();
+    RunDirectory r = new RunDirectory(dir, d.evaluation().topK(), e == null ? List.of()
+        : org.losslab.training.EmbeddingEvaluator.names(e.metrics(), e.recallK()));
     r.write(DESCRIPTOR, serialise(d));
     return r;
   }
@@ -66,13 +72,22 @@ public final class RunDirectory {
     }
     // Only the metrics' columns are needed here; the descriptor is validated by whoever runs it again.
     List<Integer> topK = new ArrayList<>();
+    List<String> named = new ArrayList<>();
     try {
       var tree = DescriptorLoader.yaml().readTree(dir.resolve(DESCRIPTOR).toFile());
       tree.path("evaluation").path("top_k").forEach(k -> topK.add(k.asInt()));
-    } catch (IOException e) {
+      var emb = tree.path("evaluation").path("embedding");
+      if (emb.isObject()) {
+        List<String> metrics = new ArrayList<>();
+        List<Integer> recall = new ArrayList<>();
+        emb.path("metrics").forEach(m -> metrics.add(m.asText()));
+        emb.path("recall_k").forEach(k -> recall.add(k.asInt()));
+        named.addAll(org.losslab.training.EmbeddingEvaluator.names(metrics, recall));
+      }
+    } catch (IOException | IllegalArgumentException e) {
       throw new UserError("cannot read " + dir.resolve(DESCRIPTOR) + ": " + e.getMessage(), e);
     }
-    return new RunDirectory(dir, topK);
+    return new RunDirectory(dir, topK, named);
   }
 
   public Path path() {
@@ -110,17 +125,22 @@ public final class RunDirectory {
     if (!headerWritten) {
       sb.append("epoch,step,lr,train_loss,val_loss,val_accuracy,test_loss,test_accuracy");
       for (int k : topK) sb.append(",val_top").append(k).append(",test_top").append(k);
+      for (String n : named) sb.append(",val_").append(n).append(",test_").append(n);
       sb.append(",seconds,samples_per_second\n");
     }
     sb.append(m.epoch() + 1).append(',').append(m.step()).append(',').append(num(m.learningRate())).append(',')
         .append(num(m.trainLoss())).append(',')
-        .append(m.validation() == null ? "" : num(m.validation().loss())).append(',')
-        .append(m.validation() == null ? "" : num(m.validation().accuracy())).append(',')
-        .append(m.test() == null ? "" : num(m.test().loss())).append(',')
-        .append(m.test() == null ? "" : num(m.test().accuracy()));
+        .append(score(m.validation(), EvalResult::loss)).append(',')
+        .append(score(m.validation(), EvalResult::accuracy)).append(',')
+        .append(score(m.test(), EvalResult::loss)).append(',')
+        .append(score(m.test(), EvalResult::accuracy));
     for (int k : topK) {
       sb.append(',').append(m.validation() == null ? "" : num(m.validation().topK().get(k)));
       sb.append(',').append(m.test() == null ? "" : num(m.test().topK().get(k)));
+    }
+    for (String n : named) {
+      sb.append(',').append(m.validation() == null ? "" : num(m.validation().named().get(n)));
+      sb.append(',').append(m.test() == null ? "" : num(m.test().named().get(n)));
     }
     sb.append(',').append(String.format(Locale.ROOT, "%.3f", m.seconds()))
         .append(',').append(String.format(Locale.ROOT, "%.1f", m.samplesPerSecond())).append('\n');
@@ -192,5 +212,15 @@ public final class RunDirectory {
 
   private static String num(double v) {
     return String.format(Locale.ROOT, "%.6g", v);
+  }
+
+  /** A classifier's loss or accuracy; empty for a set not evaluated, and for an embedding model (it has neither). */
+  private String score(EvalResult e, java.util.function.ToDoubleFunction<EvalResult> f) {
+    return e == null || !named.isEmpty() ? "" : num(f.applyAsDouble(e));
+  }
+
+  /** A metric the epoch may not have: empty when it does not. */
+  private static String num(Double v) {
+    return v == null ? "" : num(v.doubleValue());
   }
 }
