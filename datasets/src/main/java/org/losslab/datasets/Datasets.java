@@ -70,6 +70,19 @@ public final class Datasets {
         .factory(p -> DataSplits.trainOnly(Synthetic.blobs(p.getInt("n"), p.getInt("classes"), p.getInt("dims"),
             p.getDouble("spread"), p.getInt("seed"))))
         .build());
+    r.register(MethodInfo.<DataSplits>builder("glyphs")
+        .description("generated side x side grey images in [0, 1]: class c a bar at c x 180 / classes degrees, random "
+            + "offset, thickness and pixel noise; for trying the image pipeline without a data package")
+        .param(ParamSpec.integer("n", 2000, 2, 10_000_000, "number of samples"))
+        .param(ParamSpec.integer("classes", 6, 2, 180, "number of classes (bar angles)"))
+        .param(ParamSpec.integer("side", 16, 4, 256, "image side in pixels"))
+        .param(ParamSpec.real("noise", 0.1, 0, Double.POSITIVE_INFINITY, "standard deviation of the pixel noise"))
+        .param(ParamSpec.integer("seed", 1, 0, Integer.MAX_VALUE,
+            "generator seed (separate from the run seed, so trials share the data)"))
+        .note("scale", "none (pixels in [0, 1])")
+        .factory(p -> DataSplits.trainOnly(Synthetic.glyphs(p.getInt("n"), p.getInt("classes"), p.getInt("side"),
+            p.getDouble("noise"), p.getInt("seed"))))
+        .build());
     r.register(MethodInfo.<DataSplits>builder("moons")
         .description("generated two interleaving half circles in 2-D, 2 classes")
         .param(ParamSpec.integer("n", 1000, 2, 100_000_000, "number of samples"))

@@ -47,6 +47,45 @@ public final class Synthetic {
   }
 
   /**
+   * Generated grey images for tests and smoke runs of the image pipeline (augmentations, two views, CNNs) without
+   * any data package: {@code side} x {@code side} pixels in [0, 1], class c a bright bar through the centre at angle
+   * c x 180 / classes degrees, each sample with its own offset (up to a tenth of the side), thickness (1 to 2 pixels)
+   * and pixel noise (standard deviation {@code noise}); rows shuffled.
+   */
+  public static Dataset glyphs(int n, int classes, int side, double noise, long seed) {
+    require(n >= classes, "glyphs: n = " + n + " must be at least the number of classes " + classes);
+    require(classes >= 2, "glyphs: classes = " + classes + " must be at least 2");
+    require(side >= 4, "glyphs: side = " + side + " must be at least 4");
+    require(noise >= 0 && Double.isFinite(noise), "glyphs: noise = " + noise + " must be finite and >= 0");
+    SplittableRandom rng = new SplittableRandom(seed);
+    int[] y = new int[n];
+    for (int i = 0; i < n; i++) y[i] = i % classes;
+    org.losslab.core.Seeds.shuffle(y, rng);
+    float[] x = new float[n * side * side];
+    double c = (side - 1) / 2.0;
+    for (int i = 0; i < n; i++) {
+      double angle = Math.PI * y[i] / classes;
+      double nx = -Math.sin(angle);
+      double ny = Math.cos(angle);
+      double offset = (rng.nextDouble() - 0.5) * 0.2 * side;
+      double half = 0.5 + 0.5 * rng.nextDouble();
+      for (int r = 0; r < side; r++) {
+        for (int q = 0; q < side; q++) {
+          // distance of the pixel from the bar's centre line
+          double dist = Math.abs((q - c) * nx + (r - c) * ny - offset);
+          double v = dist <= half ? 1.0 : Math.max(0, 1 - (dist - half)) * 0.5;
+          x[i * side * side + r * side + q] = (float) Math.max(0, Math.min(1, v + noise * rng.nextGaussian()));
+        }
+      }
+    }
+    Map<String, String> prov = new LinkedHashMap<>();
+    prov.put("source", "generated glyphs");
+    prov.put("generator", "glyphs(n=" + n + ", classes=" + classes + ", side=" + side + ", noise=" + noise + ", seed=" + seed + ")");
+    return new Dataset("glyphs", Nd4j.create(x, new long[] {n, (long) side * side}, DataType.FLOAT), y, classes,
+        new long[] {1, side, side}, prov);
+  }
+
+  /**
    * Two interleaving half circles in 2-D: class 0 on (cos t, sin t), class 1 on (1 - cos t, 0.5 - sin t),
    * t evenly spaced in [0, pi], plus {@code noise} times standard normal noise; rows shuffled.
    */

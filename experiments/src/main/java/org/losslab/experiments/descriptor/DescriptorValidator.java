@@ -81,7 +81,12 @@ final class DescriptorValidator {
 
     Method loss = resolve(p, "loss", d.loss(), Losses.registry());
     if (loss != null) loss = new Method(loss.name(), loss.params(), terms(p, d.loss()));
-    ILossFunction lossFunction = loss == null ? null : lossOf(loss);
+    ILossFunction lossFunction = null;
+    try {
+      if (loss != null) lossFunction = lossOf(loss);
+    } catch (IllegalArgumentException e) {
+      // already reported by terms(), with its key
+    }
     representation(p, d, lossFunction);
     Method opt = resolve(p, "optimizer", d.optimizer(), Optimizers.registry());
     Method adversarial = d.adversarial() == null ? null

@@ -74,6 +74,7 @@ public final class ExperimentRunner {
     checkPairing(d, data);
     checkConvolutions(d, data, factory.dataType().width());
     MultiLayerNetwork net = factory.network(data.train());
+    factory.checkPipeline();
 
     String hash = hash(d);
     RunDirectory run = RunDirectory.create(opts.root() != null ? opts.root() : Path.of(d.output().dir()), d, hash);

@@ -94,33 +94,47 @@ public final class NetworkFactory {
   }
 
   /**
+   * Checks, before a run folder exists, that the training set can serve the descriptor's sampler and augmentations
+   * (a class smaller than samples_per_class, augmentations on a table), failing with the key to change.
+   */
+  public void checkPipeline() {
+    if (d.data().sampler() != null) samplerSpec();
+    if (d.data().augment() != null) imageFormat();
+  }
+
+  private org.losslab.training.SamplerSpec samplerSpec() {
+    var sp = d.data().sampler();
+    if (sp == null) return null;
+    var spec = new org.losslab.training.SamplerSpec(sp.name(), sp.samplesPerClass() == null ? 0 : sp.samplesPerClass());
+    try {
+      spec.build(data().train(), d.training().batchSize(), d.training().seed());
+    } catch (IllegalArgumentException e) {
+      throw new org.losslab.experiments.cli.UserError("data.sampler: " + e.getMessage());
+    }
+    return spec;
+  }
+
+  private org.losslab.datasets.augment.ImageFormat imageFormat() {
+    try {
+      return org.losslab.datasets.augment.ImageFormat.of(data().train());
+    } catch (IllegalArgumentException e) {
+      throw new org.losslab.experiments.cli.UserError("data.augment: " + e.getMessage());
+    }
+  }
+
+  /**
    * The data side of the training loop the descriptor asks for: its sampler (checked against the training set now,
    * so a class too small for samples_per_class is refused before training), the augmented views, and an embedding
    * model's evaluation.
    */
   public org.losslab.training.TrainerConfig pipeline(org.losslab.training.TrainerConfig cfg, MultiLayerNetwork net) {
-    Dataset train = data().train();
     var dd = d.data();
-    if (dd.sampler() != null) {
-      var spec = new org.losslab.training.SamplerSpec(dd.sampler().name(),
-          dd.sampler().samplesPerClass() == null ? 0 : dd.sampler().samplesPerClass());
-      try {
-        spec.build(train, d.training().batchSize(), d.training().seed());
-      } catch (IllegalArgumentException e) {
-        throw new org.losslab.experiments.cli.UserError("data.sampler: " + e.getMessage());
-      }
-      cfg = cfg.withSampler(spec);
-    }
+    var spec = samplerSpec();
+    if (spec != null) cfg = cfg.withSampler(spec);
     org.losslab.training.Views views = null;
     if (dd.augment() != null) {
-      org.losslab.datasets.augment.ImageFormat format;
-      try {
-        format = org.losslab.datasets.augment.ImageFormat.of(train);
-      } catch (IllegalArgumentException e) {
-        throw new org.losslab.experiments.cli.UserError("data.augment: " + e.getMessage());
-      }
       var batch = new org.losslab.datasets.augment.ViewBatch(org.losslab.datasets.augment.Augmentations.parse(dd.augment()),
-          format, d.training().seed());
+          imageFormat(), d.training().seed());
       views = new org.losslab.training.Views(batch, dd.views() == null ? 1 : dd.views());
       cfg = cfg.withTransform(views);
     }
