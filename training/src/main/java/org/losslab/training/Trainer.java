@@ -240,7 +240,7 @@ public final class Trainer {
           // an embedding model is scored by its named metrics, on the epochs asked for (and every epoch when early
           // stopping reads them)
           boolean due = embedding.config().due(epoch, cfg.epochs()) || cfg.earlyStopping() != null;
-          double[][] memory = due ? embedding.features(net, trainBatches.features()) : null;
+          double[][] memory = due && (validation != null || test != null) ? embedding.features(net, trainBatches.features()) : null;
           val = due && validation != null ? embedding.evaluate(net, train, memory, validation) : null;
           lastTest = due && test != null ? embedding.evaluate(net, train, memory, test) : null;
         } else {

@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
     + "vs AdamW, with state bytes), adversarial (PGD-AT with K = 3, 7, 10, TRADES and adversarial comp-sum vs a standard "
     + "epoch, against the K + 1.2 target).")
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "WHAT", description = "loop, losses, optimizers, sam, udim, mfac, mfac-cost, frugal or adversarial")
+  @Parameters(paramLabel = "WHAT", description = "loop, losses, optimizers, sam, udim, mfac, mfac-cost, frugal, adversarial or contrastive")
   String what;
 
   @Option(names = "--descriptor", description = "the job to time (default: experiments/quickstart.yaml)")
@@ -93,8 +93,15 @@ final class BenchCommand implements Callable<Integer> {
             ArmBenchmark.adversarial(), ArmBenchmark.adversarialTargets(), rounds, System.out);
         return null;
       });
+      case "contrastive" -> data.withData(() -> {
+        Path d = descriptor.equals(Path.of("experiments/quickstart.yaml")) ? Path.of("experiments/contrastive/fmnist-cnn.yaml")
+            : descriptor;
+        ArmBenchmark.run(d, overrides, "simclr", List.of("loss.name=simclr", "loss.params={}"), ArmBenchmark.contrastive(),
+            ArmBenchmark.contrastiveTargets(), rounds, System.out);
+        return null;
+      });
       default -> throw new UserError("unknown benchmark '" + what + "'; known: loop, losses, optimizers, sam, udim, mfac, "
-          + "mfac-cost, frugal, adversarial");
+          + "mfac-cost, frugal, adversarial, contrastive");
     }
     return 0;
   }

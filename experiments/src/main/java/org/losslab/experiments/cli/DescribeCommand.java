@@ -37,7 +37,8 @@ final class DescribeCommand implements Runnable {
     String kind = null;
     var all = new java.util.ArrayList<String>();
     for (Registry<?> r : List.of(Losses.registry(), Optimizers.registry(), Datasets.registry(),
-        org.losslab.training.attack.Attacks.registry(), org.losslab.training.adversarial.AdversarialTrainings.registry())) {
+        org.losslab.training.attack.Attacks.registry(), org.losslab.training.adversarial.AdversarialTrainings.registry(),
+        org.losslab.datasets.augment.Augmentations.registry())) {
       if (info == null && r.contains(name)) {
         info = r.get(name);
         kind = r.family();

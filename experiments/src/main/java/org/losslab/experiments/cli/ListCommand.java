@@ -10,9 +10,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code losslab list losses|optimizers|datasets}. */
-@Command(name = "list", mixinStandardHelpOptions = true, description = "List the registered losses, optimizers, data sets, attacks or adversarial training methods (built-in and from plugins).")
+@Command(name = "list", mixinStandardHelpOptions = true, description = "List the registered losses, optimizers, data sets, attacks, adversarial training methods or image augmentations (built-in and from plugins).")
 final class ListCommand implements Runnable {
-  @Parameters(paramLabel = "WHAT", description = "losses, optimizers, datasets, attacks or adversarial (training methods)")
+  @Parameters(paramLabel = "WHAT", description = "losses, optimizers, datasets, attacks, adversarial (training methods) or augmentations")
   String what;
 
   @Mixin
@@ -27,7 +27,8 @@ final class ListCommand implements Runnable {
       case "datasets", "dataset", "data" -> print(Datasets.registry().all());
       case "attacks", "attack" -> print(org.losslab.training.attack.Attacks.registry().all());
       case "adversarial" -> print(org.losslab.training.adversarial.AdversarialTrainings.registry().all());
-      default -> throw new UserError("cannot list '" + what + "'; choose losses, optimizers, datasets, attacks or adversarial");
+      case "augmentations", "augmentation", "augment" -> print(org.losslab.datasets.augment.Augmentations.registry().all());
+      default -> throw new UserError("cannot list '" + what + "'; choose losses, optimizers, datasets, attacks, adversarial or augmentations");
     }
   }
 
