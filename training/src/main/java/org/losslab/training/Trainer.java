@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * ahead of the step by the config's {@link BatchTransform} (augmentation, two views), tell a {@link StepAware} loss
  * the batch's sample indices with the per-sample loss state this trainer owns, re-seed ND4J from (seed, step), let
  * the {@link StepStrategy} take the step (DL4J's own {@code fit()} does the update, with clipping and the NaN check
- * hooked in before the updater), and end the loss's step. After each epoch: evaluate, report, early-stop, checkpoint. Everything the next step depends
- * on is either in the checkpoint or a function of (seed, epoch, step), so resuming is exact.
+ * hooked in before the updater), and end the loss's step. After each epoch: evaluate, report, early-stop,
+ * checkpoint. Everything the next step depends on is either in the checkpoint or a function of (seed, epoch, step),
+ * so resuming is exact.
  */
 public final class Trainer {
   private static final Logger log = LoggerFactory.getLogger(Trainer.class);
@@ -240,7 +241,8 @@ public final class Trainer {
           // an embedding model is scored by its named metrics, on the epochs asked for (and every epoch when early
           // stopping reads them)
           boolean due = embedding.config().due(epoch, cfg.epochs()) || cfg.earlyStopping() != null;
-          double[][] memory = due && (validation != null || test != null) ? embedding.features(net, trainBatches.features()) : null;
+          double[][] memory = due && (validation != null || test != null)
+              ? embedding.features(net, trainBatches.features()) : null;
           val = due && validation != null ? embedding.evaluate(net, train, memory, validation) : null;
           lastTest = due && test != null ? embedding.evaluate(net, train, memory, test) : null;
         } else {
