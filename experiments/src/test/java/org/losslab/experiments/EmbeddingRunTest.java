@@ -121,11 +121,18 @@ class EmbeddingRunTest {
   void anOpenSetContrastivePlusTcmRunReportsRetrievalAndConsistency(@TempDir Path dir) throws Exception {
     CliTest.Result r = cli("run", CliTest.descriptor(dir, OPEN_SET).toString(), "--no-progress");
     assertEquals(0, r.code(), r.err() + r.out());
-    Map<String, Object> test = (Map<String, Object>) summary(onlyRun(dir.resolve("runs"))).get("final_test");
+    Path run = onlyRun(dir.resolve("runs"));
+    Map<String, Object> test = (Map<String, Object>) summary(run).get("final_test");
     assertEquals(List.of("recall@1", "recall@4", "opis", "eps_opis"), List.copyOf(test.keySet()));
     // classes 3-5 were never trained on, yet a learned metric retrieves them above chance (1/3)
     assertTrue((Double) test.get("recall@1") > 0.5, test.toString());
     assertTrue((Double) test.get("opis") >= 0, test.toString());
+    // the utility curves behind OPIS, from the trained network: the whole test set (180 rows, under max_rows) gives
+    // the summary's OPIS again
+    CliTest.Result u = cli("utility", run.toString(), "--out", dir.resolve("plots").toString());
+    assertEquals(0, u.code(), u.err());
+    assertTrue(u.out().contains(String.format(java.util.Locale.ROOT, "OPIS %.4f,", (Double) test.get("opis"))), u.out() + test);
+    assertTrue(Files.size(dir.resolve("plots").resolve(run.getFileName() + "-utility.png")) > 1000);
   }
 
   @Test

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "losslab", mixinStandardHelpOptions = true, version = "losslab 0.1.0",
     description = "Robust and regularized losses and optimizers on Deeplearning4j, driven by experiment descriptors.",
     subcommands = {RunCommand.class, ResumeCommand.class, RunsCommand.class, CompareCommand.class, RepeatCommand.class, SuiteCommand.class, ReproduceCommand.class, ListCommand.class, DescribeCommand.class, CheckLossCommand.class,
-        BenchCommand.class, PruneCommand.class})
+        BenchCommand.class, PruneCommand.class, UtilityCommand.class})
 public final class Main implements Runnable {
   public static final int BAD_INPUT = 2;
 

@@ -17,7 +17,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.losslab.experiments.cli.UserError;
 
 /** Draws a suite's {@link SuiteSpec.Plot} as a PNG (XChart, headless), by rows or by curves. */
-final class SuitePlot {
+public final class SuitePlot {
   /** Line styles of the curves, in order (a column keeps its colour across them). */
   private static final BasicStroke[] STROKES = {SeriesLines.DASH_DASH, SeriesLines.SOLID, SeriesLines.DOT_DOT,
       SeriesLines.DASH_DOT};
@@ -58,6 +58,11 @@ final class SuitePlot {
       throws IOException {
     XYChart chart = chart(s, jobs, results);
     if (chart == null) return;   // nothing finished yet: no empty chart that looks like a result
+    save(chart, png);
+  }
+
+  /** Writes a chart as a PNG through a temporary file and an atomic rename: the file exists only when complete. */
+  public static void save(XYChart chart, Path png) throws IOException {
     Files.createDirectories(png.toAbsolutePath().getParent());
     Path tmp = png.resolveSibling(png.getFileName() + ".tmp.png");
     BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
