@@ -22,7 +22,7 @@ class DatasetsTest {
 
   @Test
   void allNamesAreRegisteredAndDescribed() {
-    assertEquals(List.of("blobs", "breast-cancer", "csv", "fashion-mnist", "ionosphere", "letter", "mnist", "moons", "pima",
+    assertEquals(List.of("blobs", "breast-cancer", "csv", "fashion-mnist", "glyphs", "ionosphere", "letter", "mnist", "moons", "pima",
         "rotated-fmnist", "rotated-mnist", "sonar", "vowel"), Datasets.names());
     for (MethodInfo<DataSplits> info : Datasets.registry().all()) {
       assertFalse(info.description().isBlank(), info.name());

@@ -63,4 +63,41 @@ class SyntheticTest {
     e = assertThrows(IllegalArgumentException.class, () -> Synthetic.moons(10, -1, 0));
     assertTrue(e.getMessage().contains("noise = -1.0"), e.getMessage());
   }
+
+  @org.junit.jupiter.api.Test
+  void glyphsAreSeededImagesWhoseBarTurnsWithTheClass() {
+    Dataset a = Synthetic.glyphs(60, 4, 9, 0.0, 3);
+    assertEquals(a.features(), Synthetic.glyphs(60, 4, 9, 0.0, 3).features(), "the same seed, the same images");
+    assertFalse(a.features().equals(Synthetic.glyphs(60, 4, 9, 0.0, 4).features()));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {1, 9, 9}, a.sampleShape());
+    int[] perClass = new int[4];
+    for (int i = 0; i < a.size(); i++) perClass[a.label(i)]++;
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {15, 15, 15, 15}, perClass);
+    for (int i = 0; i < a.size(); i++) {
+      float[] img = a.features().getRow(i).toFloatVector();
+      for (float v : img) assertTrue(v >= 0 && v <= 1, "pixels in [0, 1]");
+      // without noise, class 0's bar is horizontal (angle 0) through the middle rows: the centre column is lit on
+      // some row, and class 2 (90 degrees) is vertical: the centre row is lit on some column
+      int y = a.label(i);
+      if (y == 0 || y == 2) {
+        double rowSpread = 0;
+        double colSpread = 0;
+        for (int r = 0; r < 9; r++) {
+          double rowSum = 0;
+          double colSum = 0;
+          for (int c = 0; c < 9; c++) {
+            rowSum += img[r * 9 + c];
+            colSum += img[c * 9 + r];
+          }
+          rowSpread = Math.max(rowSpread, rowSum);
+          colSpread = Math.max(colSpread, colSum);
+        }
+        // a horizontal bar fills one row almost entirely (sum near 9), a vertical one a column
+        assertTrue(y == 0 ? rowSpread > 7 : colSpread > 7, "class " + y + ": row max " + rowSpread + ", column max " + colSpread);
+      }
+    }
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> Synthetic.glyphs(10, 4, 3, 0.1, 1));
+    assertTrue(e.getMessage().contains("side = 3"), e.getMessage());
+  }
 }

@@ -115,6 +115,9 @@ class EmbeddingRunTest {
     Map<String, Object> temps = (Map<String, Object>) s.get("temperatures");
     assertTrue((Double) temps.get("min") >= 0.05 && (Double) temps.get("max") <= 0.7, temps.toString());
     assertTrue((Double) temps.get("max") > (Double) temps.get("min"), "the temperatures individualised: " + temps);
+    CliTest.Result prune = cli("prune", run.toString());
+    assertEquals(2, prune.code(), prune.err());
+    assertTrue(prune.err().contains("trained an embedding"), prune.err());
   }
 
   @Test
@@ -153,6 +156,10 @@ class EmbeddingRunTest {
         + "    - {name: gaussian-noise, sigma: 0.03}\n", ""), "two views need augmentations");
     assertBadInput(dir, replaceOnce(ISOGCLR, "dataset: glyphs\n  options: {n: 240, classes: 4, side: 8, noise: 0.05}",
         "dataset: blobs\n  options: {n: 240, classes: 4, dims: 64}"), "data.augment");
+    assertBadInput(dir, replaceOnce(ISOGCLR, "  hidden: [32]\n", "  hidden: []\n"), "'evaluation.embedding.features'");
+    assertBadInput(dir, replaceOnce(OPEN_SET, "metrics: [recall, opis]", "metrics: [recall, knn]"), "open-set split");
+    assertBadInput(dir, replaceOnce(ISOGCLR, "  embedding:\n    metrics:", "  sharpness: {samples: 64}\n  embedding:\n    metrics:"),
+        "'evaluation.sharpness'");
   }
 
   @Test
@@ -168,6 +175,10 @@ class EmbeddingRunTest {
     for (String key : new String[] {"views", "augment", "sampler", "embedding", "head", "add"}) {
       assertTrue(!yaml.contains(key + ":"), key + " in\n" + yaml);
     }
+    // OPIS and alignment are better lower: early stopping on them minimises by default
+    var opis = DescriptorLoader.parse(OPEN_SET, "x.yaml",
+        List.of("evaluation.early_stopping={metric: val_opis}", "data.validation_fraction=0.2"));
+    assertEquals("min", opis.evaluation().earlyStopping().mode());
     DescriptorException e = org.junit.jupiter.api.Assertions.assertThrows(DescriptorException.class,
         () -> DescriptorLoader.parse(DescriptorLoaderTest.GOOD + "evaluation:\n  embedding: {metrics: [knn]}\n", "x.yaml", List.of()));
     assertTrue(e.getMessage().contains("evaluation.embedding"), e.getMessage());

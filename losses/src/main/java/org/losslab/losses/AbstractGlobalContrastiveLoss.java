@@ -15,9 +15,15 @@ abstract class AbstractGlobalContrastiveLoss extends AbstractEmbeddingLoss imple
   private transient GlobalContrastive.View stepView;
   private transient double[] frozen;
   private transient long updates;
+  private transient GlobalContrastive engine;
 
-  /** The arithmetic with this loss's parameters. */
-  abstract GlobalContrastive engine();
+  /** The arithmetic with this loss's parameters, made once. */
+  abstract GlobalContrastive newEngine();
+
+  final GlobalContrastive engine() {
+    if (engine == null) engine = newEngine();
+    return engine;
+  }
 
   private StepGate gate() {
     if (gate == null) gate = new StepGate();
@@ -55,7 +61,8 @@ abstract class AbstractGlobalContrastiveLoss extends AbstractEmbeddingLoss imple
       throw new IllegalArgumentException(name() + " is a two-view loss: the step must have 2 views per sample, got "
           + step.views() + " (set data.views: 2)");
     }
-    checkState(StatefulLoss.stateOf(name(), step));
+    // the state's values were checked when it was made or restored; here only its size and the step's indices
+    StatefulLoss.stateOf(name(), step);
     gate().begin(step);
     stepView = null;
   }

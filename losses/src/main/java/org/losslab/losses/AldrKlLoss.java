@@ -114,7 +114,7 @@ public class AldrKlLoss extends AbstractLoss implements StatefulLoss {
   @Override
   public void beginStep(StepInfo step) {
     if (step.views() != 1) throw new IllegalArgumentException("aldr-kl is a one-view loss; the step has " + step.views() + " views");
-    checkState(StatefulLoss.stateOf("aldr-kl", step));
+    StatefulLoss.stateOf("aldr-kl", step); // its values were checked when it was made or restored
     gate().begin(step);
   }
 

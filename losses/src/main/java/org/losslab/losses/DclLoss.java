@@ -11,7 +11,8 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  *   L = (1/R) sum_i [ -s_{i,p(i)}/tau + log sum_{k not in {i, p(i)}} exp(s_{ik}/tau) ]
  * </pre>
  * on a two-view batch of R = 2B rows. The paper's weighted variant (DCLW) is not built. With u_i the batch mean
- * (gamma = 1), SogCLR's surrogate gradient is tau times this loss's (method card 4). tau defaults to 0.1, the
+ * (gamma = 1), SogCLR's surrogate gradient is 2 tau times this loss's (per row it is tau times, method card 4; SogCLR
+ * averages over the B samples with their two views summed, this loss over the 2B rows). tau defaults to 0.1, the
  * temperature of the SogCLR and iSogCLR comparisons.
  */
 public class DclLoss extends AbstractEmbeddingLoss {

@@ -128,7 +128,7 @@ final class GlobalContrastive {
     double[] uOld = new double[r];
     boolean firstVisit = true;
     for (int i = 0; i < r; i++) {
-      int a = idx[i % b];
+      int a = idx[step.sampleOfRow(i)];
       tauRow[i] = individual ? st.array(TAU)[a] : tauInit;
       uOld[i] = u[a];
       if (u[a] != 0) firstVisit = false;

@@ -110,7 +110,7 @@ public class ISogClrLoss extends AbstractGlobalContrastiveLoss {
   }
 
   @Override
-  GlobalContrastive engine() {
+  GlobalContrastive newEngine() {
     return new GlobalContrastive(tauInit, gamma, eps, true, rho, eta, beta, tauMin, tauMax, gradClip);
   }
 

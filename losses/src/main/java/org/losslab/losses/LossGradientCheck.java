@@ -136,8 +136,8 @@ public final class LossGradientCheck {
     if (loss instanceof StatefulLoss s && step.state() == null) step = step.withState(s.initialState(step.datasetSize()));
     if (loss instanceof StepAware s) s.beginStep(step);
     DetachedSurrogate frozen = loss instanceof DetachedSurrogate d ? d : null;
-    if (frozen != null) frozen.freeze(labels, x, null);
     try {
+      if (frozen != null) frozen.freeze(labels, x, null);
       INDArray input = x.dup();
       double total = loss.computeScore(labels, input, act, null, false);
       if (!input.equals(x)) notes.add("computeScore modified its preOutput argument in place");

@@ -9,8 +9,8 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * exp-similarity (Yuan, Wu, Qiu, Du, Zhang, Najork &amp; Yang, ICML 2022, "Provable Stochastic Optimization for
  * Global Contrastive Learning: Small Batch Does Not Harm Performance"), at a fixed temperature: LibAUC's
  * {@code GCLoss_v1} with {@code enable_isogclr=False}, method card 4 ({@link GlobalContrastive} has the steps).
- * Its objective is (1/n) sum_i tau log E exp(h_i / tau); with gamma = 1 (no memory) the surrogate's gradient is tau
- * times DCL's.
+ * Its objective is (1/n) sum_i tau log E exp(h_i / tau); with gamma = 1 (no memory) the surrogate's gradient is 2 tau
+ * times {@link DclLoss}'s (tau times per row; SogCLR sums a sample's two views, DCL averages over all 2B rows).
  *
  * <p>State: u_i (one double per training sample), owned by the trainer ({@link LossState}, key {@code u}),
  * updated once per step. Defaults: tau 0.1, gamma 0.9, eps 1e-8 (LibAUC's).
@@ -46,7 +46,7 @@ public class SogClrLoss extends AbstractGlobalContrastiveLoss {
   }
 
   @Override
-  GlobalContrastive engine() {
+  GlobalContrastive newEngine() {
     return new GlobalContrastive(tau, gamma, eps, false, 0, 0, 0, tau, tau, 0);
   }
 

@@ -102,4 +102,25 @@ class SerializationTest {
           (int) problem.features().rows()));
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void aSumOfLossesSurvivesSaveAndLoad() throws Exception {
+    // loss.add builds a SumLoss: its terms travel in the network's configuration, so a resumed contrastive + TCM run
+    // trains on the same objective
+    SumLoss sum = new SumLoss(java.util.List.of(Losses.create("contrastive", Map.of("pos_margin", 0.8)),
+        Losses.create("tcm", Map.of("neg_margin", 0.45))), new double[] {1.0, 0.5});
+    RecipeTest.Problem problem = RecipeTest.Problem.forLoss(sum, 24, 3);
+    MultiLayerNetwork net = RecipeTest.network(sum, problem, 5);
+    RecipeTest.train(net, sum, problem, 3, 8);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ModelSerializer.writeModel(net, bytes, true);
+    MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes.toByteArray()), true);
+    ILossFunction back = ((OutputLayer) restored.getLayerWiseConfigurations().getConf(1).getLayer()).getLossFn();
+    assertEquals(sum, back);
+    assertEquals(sum.toString(), back.toString());
+    DataSet all = new DataSet(problem.features(), problem.labels());
+    assertEquals(net.score(all), restored.score(all), 1e-12);
+    assertEquals(sum, ((OutputLayer) MultiLayerConfiguration.fromJson(net.getLayerWiseConfigurations().toJson()).getConf(1)
+        .getLayer()).getLossFn());
+  }
 }

@@ -34,8 +34,9 @@ public final class Batches {
 
   /** A [n, 1] column of each sample's class index (the labels of an embedding loss). */
   public static INDArray classIndices(Dataset data, DataType dataType) {
-    float[] y = new float[data.size()];
-    for (int i = 0; i < y.length; i++) y[i] = data.label(i);
+    int[] labels = data.labels();
+    float[] y = new float[labels.length];
+    for (int i = 0; i < y.length; i++) y[i] = labels[i];
     return Nd4j.create(y, new long[] {y.length, 1}).castTo(dataType);
   }
 

@@ -99,6 +99,11 @@ public final class EmbeddingEvaluator {
     return out;
   }
 
+  /** Whether the metrics need the training set's features (kNN's memory, the linear probe's training set). */
+  public boolean needsMemory() {
+    return cfg.metrics().contains("knn") || cfg.metrics().contains("linear-probe");
+  }
+
   /** This evaluator's metric names. */
   public List<String> names() {
     return names(cfg.metrics(), cfg.recallK());
@@ -116,12 +121,6 @@ public final class EmbeddingEvaluator {
       System.arraycopy(rows, 0, out, from, rows.length);
     }
     return out;
-  }
-
-  private static int[] labels(Dataset d) {
-    int[] y = new int[d.size()];
-    for (int i = 0; i < y.length; i++) y[i] = d.label(i);
-    return y;
   }
 
   /** A seeded subset of row indices, ascending; all rows when maxRows is 0 or at least n. */
@@ -142,11 +141,11 @@ public final class EmbeddingEvaluator {
   public EvalResult evaluate(MultiLayerNetwork net, Dataset memory, double[][] memoryFeatures, Dataset split) {
     Map<String, Double> m = new LinkedHashMap<>();
     double[][] f = features(net, split.features().castTo(net.params().dataType()));
-    int[] y = labels(split);
-    boolean needMemory = cfg.metrics().contains("knn") || cfg.metrics().contains("linear-probe");
+    int[] y = split.labels();
+    boolean needMemory = needsMemory();
     double[][] mem = needMemory && memoryFeatures == null ? features(net, memory.features().castTo(net.params().dataType()))
         : memoryFeatures;
-    int[] memY = needMemory ? labels(memory) : null;
+    int[] memY = needMemory ? memory.labels() : null;
     int[] rows = subset(f.length, 0x0e7a1L);
     double[][] fs = new double[rows.length][];
     int[] ys = new int[rows.length];

@@ -50,7 +50,13 @@ public record ModelSpec(String type, List<Integer> hidden, String activation, do
    * in a network {@link Models#build} made from this spec with {@code layers} layers.
    */
   public int featureLayer(int layers) {
-    return layers - 2 - head.size();
+    int k = layers - 2 - head.size();
+    if (k < 0) {
+      throw new IllegalArgumentException("the model has no encoder layer before its " + (head.isEmpty() ? "output" : "head")
+          + " (model type " + type + " with hidden " + hidden + "): evaluate the embedding itself (evaluation.embedding.features: "
+          + "embedding) or give the model hidden layers");
+    }
+    return k;
   }
 
   /** Without batch normalisation. */

@@ -8,8 +8,8 @@ import org.losslab.datasets.sampling.ShuffleSampler;
 /**
  * Which samples an epoch's batches hold: {@code shuffle} (a seeded permutation of the training set sliced into
  * batches, the default), or {@code class-balanced} (each batch P = batch / K classes of K samples each, as metric
- * losses need positives in every batch; pytorch-metric-learning's MPerClassSampler). Both are pure functions of
- * (seed, epoch), so a resumed run sees the same batches.
+ * losses need positives in every batch; pytorch-metric-learning's MPerClassSampler; whole batches only). Both are
+ * pure functions of (seed, epoch), so a resumed run sees the same batches.
  *
  * @param name            {@code shuffle} or {@code class-balanced}
  * @param samplesPerClass K, for {@code class-balanced}
@@ -27,11 +27,13 @@ public record SamplerSpec(String name, int samplesPerClass) {
     }
   }
 
-  /** The sampler for this training set; fails, saying why, when the set cannot fill such batches. */
-  public Sampler build(Dataset train, int batchSize, long seed) {
-    if (name.equals("shuffle")) return new ShuffleSampler(train.size(), batchSize, seed);
-    int[] labels = new int[train.size()];
-    for (int i = 0; i < labels.length; i++) labels[i] = train.label(i);
-    return ClassBalancedSampler.ofBatchSize(labels, batchSize, samplesPerClass, seed);
+  /**
+   * The sampler for this training set; fails, saying why, when the set cannot fill such batches.
+   *
+   * @param dropLast leave out an epoch's last, shorter batch (embedding losses: their objective couples the batch)
+   */
+  public Sampler build(Dataset train, int batchSize, long seed, boolean dropLast) {
+    if (name.equals("shuffle")) return new ShuffleSampler(train.size(), batchSize, seed, dropLast);
+    return ClassBalancedSampler.ofBatchSize(train.labels(), batchSize, samplesPerClass, seed);
   }
 }

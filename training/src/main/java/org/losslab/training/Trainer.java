@@ -164,14 +164,24 @@ public final class Trainer {
     Batches trainBatches = Batches.forLoss(train, loss, dtype);
     Batches valBatches = validation == null ? null : Batches.forLoss(validation, loss, dtype);
     Batches testBatches = test == null ? null : Batches.forLoss(test, loss, dtype);
-    Sampler sampler = cfg.sampler().build(train, cfg.batchSize(), cfg.seed());
+    boolean embeddingLoss = loss instanceof org.losslab.losses.EmbeddingLoss;
+    Sampler sampler = cfg.sampler().build(train, cfg.batchSize(), cfg.seed(), embeddingLoss);
     EmbeddingEvaluator embedding = cfg.embedding();
-    if (loss instanceof org.losslab.losses.EmbeddingLoss && embedding == null) {
+    if (embeddingLoss && embedding == null) {
       throw new IllegalArgumentException("loss '" + loss.name() + "' learns embeddings: give the trainer an embedding "
           + "evaluation (TrainerConfig.withEmbeddingEvaluation); its outputs have no class scores to count");
     }
+    if (embeddingLoss && ((org.losslab.losses.EmbeddingLoss) loss).views() == 2 && cfg.views() != 2) {
+      throw new IllegalArgumentException("loss '" + loss.name() + "' is a two-view loss: it pairs row i with row i + B, "
+          + "which only a two-view batch transform (Views with 2 views) makes views of one sample");
+    }
     Evaluator evaluator = new Evaluator(Math.max(cfg.batchSize(), 1024), cfg.topK());
     if (loss instanceof StatefulLoss s && lossState == null) lossState = s.initialState(train.size());
+    if (lossState != null && lossState.size() != train.size()) {
+      throw new CheckpointException(resumedFrom == null ? Path.of(".") : resumedFrom.resolve(Checkpoint.LOSS_STATE),
+          "holds loss state for " + lossState.size() + " samples, but the training set has " + train.size()
+              + " (was it written for other data?)");
+    }
 
     int n = train.size();
     int batchesPerEpoch = sampler.batchesPerEpoch();
@@ -241,7 +251,7 @@ public final class Trainer {
           // an embedding model is scored by its named metrics, on the epochs asked for (and every epoch when early
           // stopping reads them)
           boolean due = embedding.config().due(epoch, cfg.epochs()) || cfg.earlyStopping() != null;
-          double[][] memory = due && (validation != null || test != null)
+          double[][] memory = due && (validation != null || test != null) && embedding.needsMemory()
               ? embedding.features(net, trainBatches.features()) : null;
           val = due && validation != null ? embedding.evaluate(net, train, memory, validation) : null;
           lastTest = due && test != null ? embedding.evaluate(net, train, memory, test) : null;

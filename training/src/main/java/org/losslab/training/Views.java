@@ -29,8 +29,15 @@ public final class Views implements BatchTransform {
   public DataSet apply(DataSet batch, int[] indices, int epoch) {
     INDArray x = batch.getFeatures();
     INDArray out = count == 2 ? views.twoViews(x, indices, epoch) : views.oneView(x, indices, epoch);
-    if (out.dataType() != x.dataType()) out = out.castTo(x.dataType());
+    if (out.dataType() != x.dataType()) {
+      INDArray cast = out.castTo(x.dataType());
+      if (out.closeable()) out.close();
+      out = cast;
+    }
     INDArray y = count == 2 ? Nd4j.vstack(batch.getLabels(), batch.getLabels()) : batch.getLabels();
+    // the gathered rows are not needed once their views exist: freed now (see Trainer.release)
+    if (x.closeable()) x.close();
+    if (count == 2 && batch.getLabels().closeable()) batch.getLabels().close();
     return new DataSet(out, y);
   }
 }

@@ -171,17 +171,20 @@ class RepresentationTrainingTest {
   void theSameSeedGivesTheSameViewsAndAnotherSeedOthers() {
     Dataset train = images(24, 4, 2);
     int[] idx = {3, 1, 4, 1 + 4, 9};
-    DataSet b = new DataSet(Nd4j.pullRows(train.features(), 1, idx), Nd4j.zeros(DataType.FLOAT, idx.length, 1));
-    DataSet one = views(train, 2, 5).apply(b, idx, 3);
-    assertEquals(one.getFeatures(), views(train, 2, 5).apply(b, idx, 3).getFeatures());
-    assertNotEquals(one.getFeatures(), views(train, 2, 6).apply(b, idx, 3).getFeatures(), "another seed");
-    assertNotEquals(one.getFeatures(), views(train, 2, 5).apply(b, idx, 4).getFeatures(), "another epoch");
+    DataSet one = views(train, 2, 5).apply(gathered(train, idx), idx, 3);
+    assertEquals(one.getFeatures(), views(train, 2, 5).apply(gathered(train, idx), idx, 3).getFeatures());
+    assertNotEquals(one.getFeatures(), views(train, 2, 6).apply(gathered(train, idx), idx, 3).getFeatures(), "another seed");
+    assertNotEquals(one.getFeatures(), views(train, 2, 5).apply(gathered(train, idx), idx, 4).getFeatures(), "another epoch");
     // a sample's views do not depend on the batch it is in
     int[] other = {9, 2};
-    DataSet b2 = new DataSet(Nd4j.pullRows(train.features(), 1, other), Nd4j.zeros(DataType.FLOAT, 2, 1));
-    DataSet two = views(train, 2, 5).apply(b2, other, 3);
+    DataSet two = views(train, 2, 5).apply(gathered(train, other), other, 3);
     assertEquals(one.getFeatures().getRow(4), two.getFeatures().getRow(0), "view 0 of sample 9");
     assertEquals(one.getFeatures().getRow(9), two.getFeatures().getRow(2), "view 1 of sample 9");
+  }
+
+  /** A batch as the trainer gathers it (the transform frees the gathered rows once their views exist). */
+  private static DataSet gathered(Dataset train, int[] idx) {
+    return new DataSet(Nd4j.pullRows(train.features(), 1, idx), Nd4j.zeros(DataType.FLOAT, idx.length, 1));
   }
 
   private static TrainerConfig isogclrConfig(MultiLayerNetwork n, Dataset train) {
@@ -263,11 +266,29 @@ class RepresentationTrainingTest {
         Losses.create("cross-entropy", Map.of()), adam, LrSchedule.constant(0.01), 1, DataType.FLOAT));
     assertTrue(e.getMessage().contains("classification loss"), e.getMessage());
     Dataset small = images(10, 4, 6); // classes of 3, 3, 2, 2 samples
-    e = assertThrows(IllegalArgumentException.class, () -> new SamplerSpec("class-balanced", 4).build(small, 8, 1));
+    e = assertThrows(IllegalArgumentException.class, () -> new SamplerSpec("class-balanced", 4).build(small, 8, 1, true));
     assertTrue(e.getMessage().contains("samples_per_class"), e.getMessage());
     MultiLayerNetwork n = net(Losses.create("simclr", Map.of()), adam, 1);
     e = assertThrows(IllegalArgumentException.class, () -> new Trainer(n, adam.strategy(), TrainerConfig.of(1, 4, 1))
         .fit(images(8, 4, 1), null, null));
     assertTrue(e.getMessage().contains("embedding evaluation"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new Trainer(n, adam.strategy(), TrainerConfig.of(1, 4, 1)
+        .withEmbeddingEvaluation(evaluator(n, List.of("knn"), null))).fit(images(8, 4, 1), null, null));
+    assertTrue(e.getMessage().contains("two-view"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> ModelSpec.mlp(List.of(), "relu").withEmbedding(4, List.of()).featureLayer(1));
+    assertTrue(e.getMessage().contains("no encoder layer"), e.getMessage());
+  }
+
+  @Test
+  void embeddingEpochsDropTheLastShortBatch() {
+    // 42 samples in batches of 8: five whole batches; a sixth of 2 samples would be a degenerate contrastive batch
+    Dataset train = images(42, 4, 8);
+    Optimizer adam = Optimizers.create("adam", Map.of("lr", 0.01));
+    MultiLayerNetwork n = net(Losses.create("simclr", Map.of()), adam, 2);
+    Spy spy = new Spy(views(train, 2, 1));
+    Trainer.of(n, adam, LrSchedule.constant(0.01), TrainerConfig.of(1, 8, 1).withTransform(spy)
+        .withEmbeddingEvaluation(evaluator(n, List.of("knn"), spy))).fit(train, null, null);
+    assertEquals(5, spy.indices.size());
+    spy.indices.forEach(idx -> assertEquals(8, idx.length));
   }
 }

@@ -93,8 +93,14 @@ public final class ViewBatch {
       throw new IllegalArgumentException("rows " + java.util.Arrays.toString(rows.shape()) + " do not match " + indices.length
           + " indices of images with " + format.size() + " values");
     }
-    // A fresh C-ordered float copy: a view (a slice of a larger array) shares its buffer with other rows.
-    return rows.castTo(DataType.FLOAT).dup('c').data().asFloat();
+    // A fresh C-ordered float copy: a view (a slice of a larger array) shares its buffer with other rows. The
+    // temporaries are freed now, not when the collector gets to their small heap handles (off-heap memory piles up).
+    INDArray f = rows.castTo(DataType.FLOAT);
+    INDArray c = f.dup('c');
+    float[] out = c.data().asFloat();
+    if (c != rows && c.closeable()) c.close();
+    if (f != rows && f != c && f.closeable()) f.close();
+    return out;
   }
 
   private float[] views(float[] rows, int[] indices, int epoch, int count) {

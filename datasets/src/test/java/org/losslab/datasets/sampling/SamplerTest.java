@@ -27,7 +27,7 @@ class SamplerTest {
     ShuffleSampler s = new ShuffleSampler(103, 10, 42);
     assertEquals(11, s.batchesPerEpoch());
     for (int epoch = 0; epoch < 3; epoch++) {
-      // EpochOrder.permutation in the training module, written out.
+      // the trainer's epoch order before samplers existed (EpochOrder.permutation), written out
       int[] order = Seeds.permutation(103, new SplittableRandom(Seeds.mix(42, 0x5eed_0000L + epoch)));
       int[][] b = s.batches(epoch);
       assertEquals(11, b.length);

@@ -128,6 +128,10 @@ final class PruneCommand implements Callable<Integer> {
           + rec.status()) + "); prune needs a trained network");
     }
     Descriptor d = RepeatCommand.ownDescriptor(dir, rec, "; prune needs the run's own descriptor");
+    if (org.losslab.experiments.descriptor.LossTerms.of(d.loss()) instanceof org.losslab.losses.EmbeddingLoss) {
+      throw new UserError("run " + dir + " trained an embedding (loss " + d.loss().name() + "): prune scores a classifier's "
+          + "test accuracy, which an embedding model has not");
+    }
     return new Loaded(dir, d, d.training().seed());
   }
 

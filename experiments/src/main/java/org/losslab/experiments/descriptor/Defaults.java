@@ -50,7 +50,7 @@ final class Defaults {
     EarlyStopping es = e.earlyStopping();
     if (es != null) {
       String metric = or(es.metric(), embedding ? "val_knn" : "val_accuracy");
-      es = new EarlyStopping(metric, or(es.mode(), metric.endsWith("loss") ? "min" : "max"), or(es.patience(), 5),
+      es = new EarlyStopping(metric, or(es.mode(), lowerIsBetter(metric) ? "min" : "max"), or(es.patience(), 5),
           or(es.minDelta(), 0.0));
     }
     SharpnessMeasure sm = e.sharpness() == null ? null : new SharpnessMeasure(or(e.sharpness().samples(), 1024),
@@ -70,6 +70,11 @@ final class Defaults {
     o = new Output(or(o.dir(), "runs"));
     Method adversarial = d.adversarial() == null ? null : new Method(d.adversarial().name(), or(d.adversarial().params(), Map.of()));
     return new Descriptor(d.name(), or(d.description(), ""), data, m, loss, opt, adversarial, s, t, e, o);
+  }
+
+  /** Losses, OPIS (threshold inconsistency) and alignment (a distance between views): lower is better. */
+  static boolean lowerIsBetter(String metric) {
+    return metric.endsWith("loss") || metric.endsWith("opis") || metric.endsWith("_alignment");
   }
 
   /** Whether the named loss learns embeddings (false for a name the validator will refuse). */

@@ -143,7 +143,7 @@ final class DescriptorValidator {
       }
     }
     e = new Descriptor.Evaluation(e.topK(), e.earlyStopping(), e.sharpness(), attacks, e.embedding());
-    embeddingEvaluation(p, e.embedding(), lossFunction);
+    embeddingEvaluation(p, d, e.embedding(), lossFunction);
     var es = e.earlyStopping();
     if (es != null) {
       List<String> metrics = new java.util.ArrayList<>(List.of("val_loss", "val_accuracy", "train_loss"));
@@ -266,8 +266,27 @@ final class DescriptorValidator {
     }
   }
 
-  private static void embeddingEvaluation(DescriptorLoader.Problems p, Descriptor.Embedding e, ILossFunction loss) {
+  private static void embeddingEvaluation(DescriptorLoader.Problems p, Descriptor d, Descriptor.Embedding e,
+                                          ILossFunction loss) {
+    if (loss instanceof EmbeddingLoss && d.evaluation().sharpness() != null) {
+      p.add("evaluation.sharpness", "measures a classifier's training loss; loss '" + d.loss().name() + "' learns embeddings "
+          + "(its batch-coupled loss has no per-set value to measure)");
+    }
     if (e == null) return;
+    boolean encoderless = "linear".equals(d.model().type()) || "mlp".equals(d.model().type()) && d.model().hidden().isEmpty();
+    if ("encoder".equals(e.features()) && encoderless) {
+      p.add("evaluation.embedding.features", "'encoder' takes the features of the last hidden layer, and this model has none; "
+          + "use features: embedding, or give model.hidden");
+    }
+    Object openSet = d.data().options().get("train_classes");
+    if (openSet != null && !String.valueOf(openSet).isBlank()) {
+      for (String m : List.of("knn", "linear-probe")) {
+        if (e.metrics().contains(m)) {
+          p.add("evaluation.embedding.metrics", "'" + m + "' classifies test rows by the training classes, but an open-set "
+              + "split (data.options.train_classes) tests other classes; use recall and opis");
+        }
+      }
+    }
     if (loss != null && !(loss instanceof EmbeddingLoss)) {
       p.add("evaluation.embedding", "evaluates embedding models; the loss is a classification loss (its test accuracy is reported)");
       return;

@@ -354,6 +354,16 @@ public final class ExperimentRunner {
       throw new UserError("optimizer.params.m: m-sharpness evaluates the loss on sub-batches of " + m + " rows, which changes "
           + "the objective of loss '" + info.name() + "' (it couples the rows of a batch); allowed with it: m = 0");
     }
+    if (d.optimizer().params().get("m") instanceof Number m && m.intValue() > 0 && d.optimizer().name().matches("a?sam")
+        && info.has(org.losslab.core.Capability.NEEDS_SAMPLE_INDICES)) {
+      throw new UserError("optimizer.params.m: m-sharpness evaluates the loss on sub-batches of " + m + " rows, but loss '"
+          + info.name() + "' keeps per-sample state indexed by the whole batch's rows; allowed with it: m = 0");
+    }
+    if (d.adversarial() != null && info.has(org.losslab.core.Capability.PER_SAMPLE_STATE)) {
+      throw new UserError("adversarial: loss '" + info.name() + "' keeps per-sample state, which a step updates on its first "
+          + "loss call: under adversarial training that is an attack's inner pass, not the training pass; use a loss without "
+          + "state (e.g. ldr-kl instead of aldr-kl)");
+    }
     if (d.optimizer().name().equals("udim") && !java.util.Set.of("cross-entropy", "bce").contains(info.name())) {
       throw new UserError("optimizer: udim's inconsistency term is written for the cross-entropy loss (softmax) or bce (one logit), "
           + "but loss.name is '" + d.loss().name() + "'; allowed with udim: cross-entropy, bce");
@@ -502,7 +512,10 @@ public final class ExperimentRunner {
     if (!Double.isNaN(e.loss())) m.put("loss", e.loss());
     if (!Double.isNaN(e.accuracy())) m.put("accuracy", e.accuracy());
     e.topK().forEach((k, v) -> m.put("top" + k, v));
-    m.putAll(e.named());
+    // a metric the set could not give (alignment without augmented views) is left out, not written as "NaN"
+    e.named().forEach((k, v) -> {
+      if (Double.isFinite(v)) m.put(k, v);
+    });
     return m;
   }
 }

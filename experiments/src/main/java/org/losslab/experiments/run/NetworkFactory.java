@@ -54,7 +54,7 @@ public final class NetworkFactory {
 
   /** The learning-rate schedule for this training set (its steps per epoch fix the schedule's length). */
   public org.nd4j.linalg.schedule.ISchedule schedule(Dataset train) {
-    int stepsPerEpoch = (train.size() + d.training().batchSize() - 1) / d.training().batchSize();
+    int stepsPerEpoch = stepsPerEpoch(train);
     return Schedules.build(d.schedule(), optimizer.learningRate(), stepsPerEpoch, d.training().epochs());
   }
 
@@ -98,7 +98,7 @@ public final class NetworkFactory {
    * (a class smaller than samples_per_class, augmentations on a table), failing with the key to change.
    */
   public void checkPipeline() {
-    if (d.data().sampler() != null) samplerSpec();
+    stepsPerEpoch(data().train());
     if (d.data().augment() != null) imageFormat();
   }
 
@@ -106,12 +106,28 @@ public final class NetworkFactory {
     var sp = d.data().sampler();
     if (sp == null) return null;
     var spec = new org.losslab.training.SamplerSpec(sp.name(), sp.samplesPerClass() == null ? 0 : sp.samplesPerClass());
-    try {
-      spec.build(data().train(), d.training().batchSize(), d.training().seed());
-    } catch (IllegalArgumentException e) {
-      throw new org.losslab.experiments.cli.UserError("data.sampler: " + e.getMessage());
-    }
+    sampler(spec, data().train());
     return spec;
+  }
+
+  /** Whether the run's loss learns embeddings (its epochs then drop the last, shorter batch). */
+  private boolean embeddingLoss() {
+    return org.losslab.experiments.descriptor.LossTerms.of(d.loss()) instanceof org.losslab.losses.EmbeddingLoss;
+  }
+
+  private org.losslab.datasets.sampling.Sampler sampler(org.losslab.training.SamplerSpec spec, Dataset train) {
+    try {
+      return spec.build(train, d.training().batchSize(), d.training().seed(), embeddingLoss());
+    } catch (IllegalArgumentException e) {
+      throw new org.losslab.experiments.cli.UserError((d.data().sampler() == null ? "training.batch_size: " : "data.sampler: ")
+          + e.getMessage());
+    }
+  }
+
+  /** Steps per epoch, as the trainer's sampler will take them (a schedule's length depends on it). */
+  int stepsPerEpoch(Dataset train) {
+    var spec = samplerSpec();
+    return sampler(spec == null ? org.losslab.training.SamplerSpec.SHUFFLE : spec, train).batchesPerEpoch();
   }
 
   private org.losslab.datasets.augment.ImageFormat imageFormat() {
