@@ -64,6 +64,13 @@ final class UtilityCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The loss and its added terms, e.g. "contrastive + tcm". */
+  private static String lossNames(Descriptor d) {
+    StringBuilder sb = new StringBuilder(d.loss().name());
+    if (d.loss().add() != null) d.loss().add().forEach(t -> sb.append(" + ").append(t.name()));
+    return sb.toString();
+  }
+
   private void plot(Path run, Descriptor d, Descriptor.Embedding e) throws Exception {
     NetworkFactory f = new NetworkFactory(d);
     Dataset test = f.data().test();
@@ -77,9 +84,10 @@ final class UtilityCommand implements Callable<Integer> {
     Opis.Result r = new Opis(e.farLow(), e.farHigh(), Opis.DEFAULT_GRID_POINTS, Opis.DEFAULT_EPSILON).evaluate(x, y);
     System.setProperty("java.awt.headless", "true");
     XYChart chart = new XYChartBuilder().width(900).height(560)
-        .title(String.format(Locale.ROOT, "%s, seed %d: utility per class (OPIS %.4f, eps-OPIS %.4f, %,d test rows)", d.name(),
-            d.training().seed(), r.opis(), r.epsilonOpis(), test.size()))
-        .xAxisTitle(String.format(Locale.ROOT, "threshold d on the cosine similarity (FAR %.2g to %.2g)", e.farHigh(), e.farLow()))
+        .title(String.format(Locale.ROOT, "%s, seed %d: OPIS %.4f, eps-OPIS %.4f", lossNames(d), d.training().seed(), r.opis(),
+            r.epsilonOpis()))
+        .xAxisTitle(String.format(Locale.ROOT, "threshold d on the cosine similarity (FAR %.2g to %.2g of %s's %,d test rows)",
+            e.farHigh(), e.farLow(), d.name(), test.size()))
         .yAxisTitle("utility U_i(d)").build();
     chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
     chart.getStyler().setMarkerSize(3);
