@@ -2,14 +2,12 @@ package org.losslab.experiments.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -143,10 +141,6 @@ public final class MfacCostBenchmark {
       predicted.setMarker(SeriesMarkers.NONE);
       predicted.setLineStyle(SeriesLines.DASH_DASH);
     }
-    Path dir = png.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = png.resolveSibling(png.getFileName() + ".tmp.png");
-    BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-    Files.move(tmp, png, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    org.losslab.experiments.suite.SuitePlot.save(chart, png);
   }
 }
