@@ -50,41 +50,7 @@ public class PairContrastiveLoss extends AbstractEmbeddingLoss {
 
   @Override
   double objective(double[] s, int r, int[] y, double[] g) {
-    double posSum = 0;
-    double negSum = 0;
-    int pos = 0;
-    int neg = 0;
-    for (int i = 0; i < r; i++) {
-      for (int j = i + 1; j < r; j++) {
-        double v = s[i * r + j];
-        if (y[i] == y[j]) {
-          double l = posMargin - v;
-          if (l > 0) {
-            posSum += l;
-            pos++;
-          }
-        } else {
-          double l = v - negMargin;
-          if (l > 0) {
-            negSum += l;
-            neg++;
-          }
-        }
-      }
-    }
-    if (g != null) {
-      for (int i = 0; i < r; i++) {
-        for (int j = i + 1; j < r; j++) {
-          double v = s[i * r + j];
-          if (y[i] == y[j]) {
-            if (posMargin - v > 0) g[i * r + j] = -1.0 / pos;
-          } else if (v - negMargin > 0) {
-            g[i * r + j] = 1.0 / neg;
-          }
-        }
-      }
-    }
-    return (pos == 0 ? 0 : posSum / pos) + (neg == 0 ? 0 : negSum / neg);
+    return Pairs.hinges(s, r, y, posMargin, negMargin, false, 1, 1, g);
   }
 
   @Override

@@ -66,37 +66,7 @@ public class TcmLoss extends AbstractEmbeddingLoss {
 
   @Override
   double objective(double[] s, int r, int[] y, double[] g) {
-    double posSum = 0;
-    double negSum = 0;
-    int pos = 0;
-    int neg = 0;
-    for (int i = 0; i < r; i++) {
-      for (int j = i + 1; j < r; j++) {
-        double v = s[i * r + j];
-        if (y[i] == y[j]) {
-          if (v <= posMargin) {
-            posSum += posMargin - v;
-            pos++;
-          }
-        } else if (v >= negMargin) {
-          negSum += v - negMargin;
-          neg++;
-        }
-      }
-    }
-    if (g != null) {
-      for (int i = 0; i < r; i++) {
-        for (int j = i + 1; j < r; j++) {
-          double v = s[i * r + j];
-          if (y[i] == y[j]) {
-            if (v <= posMargin) g[i * r + j] = -posWeight / pos;
-          } else if (v >= negMargin) {
-            g[i * r + j] = negWeight / neg;
-          }
-        }
-      }
-    }
-    return posWeight * (pos == 0 ? 0 : posSum / pos) + negWeight * (neg == 0 ? 0 : negSum / neg);
+    return Pairs.hinges(s, r, y, posMargin, negMargin, true, posWeight, negWeight, g);
   }
 
   @Override
