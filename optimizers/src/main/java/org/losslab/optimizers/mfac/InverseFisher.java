@@ -87,9 +87,9 @@ public final class InverseFisher {
 
   /**
    * out = F^-1 x = (x - G^T K^-1 (G x)) / lambda, the one product both algorithms use. Both passes over G are
-   * BLAS calls writing into the output, split over two threads for large windows ({@link SplitGemv}); otherwise G^T c is a gemv on G's transposed view (an F-order d x m matrix
-   * over the same memory), which libnd4j hands to BLAS as a transposed product: 3-4x faster here than
-   * {@code Nd4j.gemm} with transposeA, and ND4J M2.1's {@code gemv} drops its own transpose flag.
+   * BLAS calls writing into the output ({@link SplitGemv} splits large ones over two threads); G^T c is a gemv on
+   * G's transposed view (an F-order d x m matrix over the same memory), which libnd4j hands to BLAS as a transposed
+   * product: 3-4x faster than {@code Nd4j.gemm} with transposeA; ND4J M2.1's {@code gemv} drops its transpose flag.
    *
    * @param dots    G x when the caller already has it (the window's update computes it), else null
    * @param out     a dense array of G's type and x's length, not x itself

@@ -26,7 +26,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * other layout) {@link #applies} is false and the caller runs ND4J's own gemv.
  */
 final class SplitGemv {
-  /** Below about a million window entries the hand-off to the worker costs more than the half pass it saves. */
+  /** Smaller windows stay one call: a pass over them takes about as long as handing half of it to the worker. */
   static final long MIN_ENTRIES = 1L << 20;
   /**
    * OpenBLAS's gemv kernels walk the d axis in blocks of 4096 (NBMAX in kernel/x86_64/sgemv_n_4.c) and finish a
