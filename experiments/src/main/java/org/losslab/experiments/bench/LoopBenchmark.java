@@ -14,6 +14,7 @@ import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.losslab.datasets.Dataset;
+import org.losslab.datasets.FashionMnist;
 import org.losslab.experiments.descriptor.Descriptor;
 import org.losslab.experiments.descriptor.DescriptorLoader;
 import org.losslab.experiments.run.DataStage;
@@ -183,8 +184,10 @@ public final class LoopBenchmark {
       cmd.addAll(List.of("--channels", String.join(",", m.channels().stream().map(String::valueOf).toList()),
           "--kernel", m.kernel().toString()));
     }
-    Object dir = d.data().options().get("path");
-    if (dir != null) cmd.addAll(List.of("--data", dir.toString()));
+    // The folder losslab's own loader reads: the descriptor's `dir`, else the installed package, else the
+    // user-level copy losslab fetched (the script's default is only the installed package's folder).
+    Object dir = d.data().options().get("dir");
+    cmd.addAll(List.of("--data", dir != null ? dir.toString() : FashionMnist.defaultDir().toString()));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String text = new String(p.getInputStream().readAllBytes());
     if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
